@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,8 +50,10 @@ def names_in(path: Path) -> set[str]:
                 f"cannot read parquet schema: {exc}", file=path, fix="re-download the file"
             ) from None
     if kind == "excel":
-        from dbv.io import excel  # noqa: PLC0415
-
+        try:
+            excel = importlib.import_module("dbv.io.excel")
+        except ModuleNotFoundError:
+            return set()
         return set(excel.sheet_names(path))
     return set()
 
