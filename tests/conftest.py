@@ -28,3 +28,17 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("dbv-cache")
+
+
+@pytest.fixture(scope="session")
+def store(data_dir: Path, cache_dir: Path):  # type: ignore[no-untyped-def]
+    from dbv.store import open_store
+
+    return open_store(data_dir, cache_dir)
+
+
+@pytest.fixture(scope="session")
+def ctx(store):  # type: ignore[no-untyped-def]
+    from dbv.baseline.build import Context
+
+    return Context.build(store)

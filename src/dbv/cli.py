@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,12 +22,14 @@ app = typer.Typer(
     help="dbv: run the Delivering Better Value in SEND diagnostic on your own and public data.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
 data_app = typer.Typer(help="The official data files: what is there, and fetching them.")
 app.add_typer(data_app, name="data")
 
-err_console = Console(stderr=True)
-console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+# Wide enough for the baseline tables when output goes to a file or a pipe.
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 T = TypeVar("T")
 
@@ -63,6 +66,18 @@ def boundary(as_json: bool = False) -> Iterator[None]:
         yield
     except DbvError as exc:
         fail(exc, as_json)
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if os.environ.get("DBV_DEBUG"):
+            raise
+        fail(
+            DbvError(
+                f"internal error ({type(exc).__name__}: {exc}); this is a bug in dbv",
+                fix="rerun with DBV_DEBUG=1 to see the traceback and report it",
+            ),
+            as_json,
+        )
 
 
 @contextmanager
@@ -145,6 +160,136 @@ def data_status(
         console.print(miss)
     for b in store.bad:
         err_console.print(f"[yellow]Damaged file skipped:[/] {b.error}")
+
+
+LAOption = Annotated[
+    str | None,
+    typer.Option("--la", help="LA name (any case), 3-digit DfE code (e.g. 831) or E-code."),
+]
+
+
+@app.command("baseline")
+def baseline_cmd(
+    la: LAOption = None,
+    all_las: Annotated[bool, typer.Option("--all", help="Every current LA, in one table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write CSV tables, JSON and charts here.")
+    ] = None,
+    chart_format: Annotated[
+        str, typer.Option("--chart-format", help="Chart file format: svg or png.")
+    ] = "svg",
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+) -> None:
+    """Module 1 baseline from public data: caseload, settings, growth, flows, benchmarks."""
+    from dbv.baseline import all_las as all_mod
+    from dbv.baseline import outputs, render
+    from dbv.baseline.build import Context, baseline
+    from dbv.errors import UnknownLAError
+    from dbv.store import open_store
+
+    with boundary(as_json):
+        if (la is None) == (not all_las):
+            raise UnknownLAError(
+                "choose one LA with --la, or every LA with --all",
+                fix="e.g. dbv baseline --la Derby, or dbv baseline --all --json",
+            )
+        if chart_format not in ("svg", "png"):
+            raise DbvError(f"unknown chart format '{chart_format}'", fix="use svg or png")
+        with progress_bar(not as_json and err_console.is_terminal) as bar:
+            store = open_store(data_dir, cache_dir, progress=bar)
+        ctx = Context.build(store)
+        if all_las:
+            results = all_mod.baselines(ctx)
+            payload = all_mod.payload(ctx, results)
+            if out is not None:
+                written = all_mod.write_outputs(payload, out)
+                err_console.print(f"Wrote {len(written)} files to {out}")
+            if as_json:
+                emit_json(payload)
+            else:
+                all_mod.print_table(console, payload)
+            return
+        assert la is not None
+        target = ctx.geo.resolve(la)
+        result = baseline(ctx, target)
+        if out is not None:
+            written = outputs.write_outputs(ctx, target, result, out, chart_format)
+            err_console.print(f"Wrote {len(written)} files to {out}")
+        if as_json:
+            emit_json(result)
+        else:
+            render.print_baseline(console, result)
+
+
+@app.command("las")
+def las_cmd(
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List the current local authorities (name, 3-digit code, E-code, region)."""
+    from dbv.geography import Geography
+    from dbv.store import open_store
+
+    with boundary(as_json):
+        geo = Geography(open_store(data_dir, cache_dir).areas)
+    rows = [la.as_dict() for la in sorted(geo.current(), key=lambda x: x.name)]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title=f"{len(rows)} local authorities in January {geo.latest_year}")
+    for c in ("name", "old_code", "code", "region"):
+        table.add_column(c)
+    for r in rows:
+        table.add_row(r["name"], r["old_code"], r["code"], r["region"])
+    console.print(table)
+
+
+@data_app.command("download")
+def data_download(
+    dest: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir", help="Where to save (default: $DBV_DATA_DIR, else user folder)."
+        ),
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Only this source (repeatable).")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Fetch from a mirror with the same paths.")
+    ] = None,
+) -> None:
+    """Fetch the official files from their publishers (needs a network connection)."""
+    from dbv.io import download
+    from dbv.store import default_data_dir
+
+    target = dest or default_data_dir()
+    with boundary():
+        sources = download.load_sources()
+        names = only or [s.name for s in sources]
+        failures = 0
+        with progress_bar(err_console.is_terminal) as bar:
+            for name in names:
+                try:
+                    results = download.download(
+                        sources,
+                        target,
+                        only=[name],
+                        base_url=base_url,
+                        progress=lambda label, done, total: bar(label, done - 1, total or done),
+                    )
+                except DbvError as exc:
+                    failures += 1
+                    err_console.print(f"[red]Failed:[/] {name}: {exc}")
+                    continue
+                for line in download.iter_results_text(results):
+                    console.print(line)
+    console.print(f"Data directory: {target}")
+    if failures:
+        raise typer.Exit(1)
 
 
 def main() -> None:

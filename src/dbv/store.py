@@ -24,6 +24,7 @@ from dbv.io import facts as factmod
 from dbv.io import files
 from dbv.io.catalogue import DatasetSpec
 from dbv.io.registry import BadFile, all_specs, iter_data_files, recognise_file
+from dbv.quality import flag_regional_copies, placement_shortfalls
 
 Progress = Callable[[str, int, int], None]
 
@@ -83,6 +84,7 @@ class DataStore:
     missing: list[DatasetSpec]
     bad: list[BadFile]
     resolution: list[dict[str, Any]] = field(default_factory=list)
+    quality: list[dict[str, Any]] = field(default_factory=list)
 
     def has(self, dataset: str) -> bool:
         return any(s.dataset == dataset for s in self.sources)
@@ -118,12 +120,16 @@ def _write_parquet(df: pl.DataFrame, path: Path) -> None:
 class _Manifest:
     """path -> (size, mtime, sha256, dataset) so unchanged files are neither hashed nor sniffed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fingerprint: str) -> None:
         self.path = path
+        self.fingerprint = fingerprint
         try:
-            self.data: dict[str, Any] = json.loads(path.read_text())
+            saved = json.loads(path.read_text())
         except (OSError, ValueError):
-            self.data = {}
+            saved = {}
+        # Recognition depends on the reader code: a changed reader re-sniffs every file.
+        same = isinstance(saved, dict) and saved.get("fingerprint") == fingerprint
+        self.data: dict[str, Any] = saved.get("files", {}) if same else {}
 
     def lookup(self, p: Path, st: os.stat_result) -> tuple[str, str | None] | None:
         hit = self.data.get(str(p))
@@ -142,7 +148,8 @@ class _Manifest:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=0, sort_keys=True))
+        payload = {"fingerprint": self.fingerprint, "files": self.data}
+        tmp.write_text(json.dumps(payload, indent=0, sort_keys=True))
         os.replace(tmp, self.path)
 
 
@@ -179,7 +186,7 @@ def open_store(
         )
     cache = (cache_dir or default_cache_dir()).expanduser()
     fingerprint = _code_fingerprint()
-    manifest = _Manifest(cache / "files.json")
+    manifest = _Manifest(cache / "files.json", fingerprint)
     specs = {s.name: s for s in all_specs()}
     found: list[tuple[Path, DatasetSpec, str]] = []
     bad: list[BadFile] = []
@@ -206,9 +213,10 @@ def open_store(
             found.append((path, spec, sha))
     manifest.save()
     if not found:
+        if bad:  # nothing usable, and something damaged: the damage is the news
+            raise bad[0].error
         raise DataDirError(
-            "no official DfE files were recognised in the data directory"
-            + (f" ({len(bad)} damaged)" if bad else ""),
+            "no official DfE files were recognised in the data directory",
             file=root,
             fix="run 'dbv data download', or copy the official files into this folder "
             "(any sub-folder layout works)",
@@ -239,8 +247,12 @@ def open_store(
             tables[spec.name] = pl.concat([tables[spec.name], df]) if spec.name in tables else df
         if areas is not None:
             area_parts.append(areas)
+    if not sources:
+        raise bad[0].error if bad else DataDirError("no file could be read", file=root)
     all_facts = pl.concat(fact_parts) if fact_parts else factmod.empty_facts()
     resolved, resolution = resolve_overlaps(all_facts, specs)
+    resolved, quality = flag_regional_copies(resolved)
+    quality += placement_shortfalls(resolved)
     area_df = (
         pl.concat(area_parts).unique().sort("year", "la_code")
         if area_parts
@@ -257,7 +269,7 @@ def open_store(
     )
     present = {s.dataset for s in sources}
     missing = [s for s in specs.values() if s.name not in present]
-    return DataStore(root, resolved, area_df, tables, sources, missing, bad, resolution)
+    return DataStore(root, resolved, area_df, tables, sources, missing, bad, resolution, quality)
 
 
 def _cached(
@@ -284,32 +296,43 @@ def resolve_overlaps(
     if df.is_empty():
         return df, []
     rel = pl.DataFrame(
-        {"dataset": list(specs), "release": [s.release for s in specs.values()]},
-        schema={"dataset": pl.String, "release": pl.String},
+        {
+            "dataset": list(specs),
+            "release": [s.release for s in specs.values()],
+            "priority": [s.priority for s in specs.values()],
+        },
+        schema={"dataset": pl.String, "release": pl.String, "priority": pl.Int64},
     )
+    key = ["measure", "dim", "year"]
     groups = (
         df.filter(pl.col("value").is_not_null())
-        .group_by("measure", "dim", "year", "dataset")
+        .group_by(*key, "dataset")
         .len()
         .join(rel, on="dataset", how="left")
         .sort(
-            ["measure", "dim", "year", "release", "dataset"],
-            descending=[False, False, False, True, False],
+            [*key, "release", "priority", "dataset"], descending=[False] * 3 + [True, True, False]
         )
     )
-    chosen = groups.group_by("measure", "dim", "year", maintain_order=True).first()
-    keep = chosen.select("measure", "dim", "year", "dataset")
-    out = df.join(keep, on=["measure", "dim", "year", "dataset"], how="semi")
-    dropped = groups.join(keep, on=["measure", "dim", "year", "dataset"], how="anti")
+    chosen = groups.group_by(*key, maintain_order=True).first().select(*key, "dataset")
+    out = df.join(chosen, on=[*key, "dataset"], how="semi")
+    dropped = groups.join(chosen, on=[*key, "dataset"], how="anti")
     records: list[dict[str, Any]] = []
     if dropped.height:
+        cell = ["measure", "dim", "year", "level", "la_code", "region_code", "category"]
+        superseded = df.join(dropped.select(*key, "dataset"), on=[*key, "dataset"], how="semi")
+        compared = superseded.join(
+            out.select(*cell, pl.col("dataset").alias("used"), pl.col("value").alias("kept")),
+            on=cell,
+            how="inner",
+            nulls_equal=True,
+        )
         summary = (
-            dropped.join(
-                chosen.select("measure", "dim", "year", pl.col("dataset").alias("used")),
-                on=["measure", "dim", "year"],
+            compared.group_by("measure", "dim", "dataset", "used")
+            .agg(
+                pl.col("year").unique().sort().alias("years"),
+                (pl.col("value") != pl.col("kept")).sum().alias("differing_cells"),
+                pl.len().alias("compared_cells"),
             )
-            .group_by("measure", "dim", "dataset", "used")
-            .agg(pl.col("year").sort())
             .sort("measure", "dim", "dataset")
         )
         for row in summary.iter_rows(named=True):
@@ -317,9 +340,11 @@ def resolve_overlaps(
                 {
                     "measure": row["measure"],
                     "dim": row["dim"],
-                    "years": row["year"],
+                    "years": row["years"],
                     "used": row["used"],
                     "superseded": row["dataset"],
+                    "differing_cells": row["differing_cells"],
+                    "compared_cells": row["compared_cells"],
                 }
             )
     return out, records

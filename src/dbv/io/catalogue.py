@@ -36,6 +36,7 @@ class DatasetSpec:
     output: Literal["facts", "table"] = "facts"
     accept: Callable[[Path], bool] | None = None
     release: str = ""  # sortable release label (e.g. "2025-06"); newest wins where datasets overlap
+    priority: int = 0  # tie-break between datasets of one release (higher wins)
     landing_page: str = ""
     near_threshold: float = 0.6
     optional: bool = False  # missing is fine (status says so, nothing needs it)

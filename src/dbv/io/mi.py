@@ -26,6 +26,10 @@ CAMEL = [
     Col("IncExc20weekEHC", "plans_issued_20wk"),
     Col("TotNoExcEHC", "plans_issued_20wk_den_ex"),
     Col("NoExc20weekEHC", "plans_issued_20wk_ex"),
+    Col("DisleaEHC", "ceased", dim="reason", category="la_ceased"),
+    Col("DisleftEHC", "ceased", dim="reason", category="left_education_or_training"),
+    Col("DismetEHC", "ceased", dim="reason", category="needs_met"),
+    Col("DisothEHC", "ceased", dim="reason", category="other"),
 ]
 SNAKE = [
     Col("inreq_ehc", "requests"),
@@ -35,6 +39,11 @@ SNAKE = [
     Col("tot_no_exc_ehc", "plans_issued_20wk_den_ex"),
     Col("no_exc_20week_ehc", "plans_issued_20wk_ex"),
     Col("discontinued_total", "ceased"),
+    # Before 2022 the total is not published; ceased EHC plans by reason are (see panel.py).
+    Col("discontinued_lea_ehc", "ceased", dim="reason", category="la_ceased"),
+    Col("discontinued_left_ehc", "ceased", dim="reason", category="left_education_or_training"),
+    Col("discontinued_met_ehc", "ceased", dim="reason", category="needs_met"),
+    Col("discontinued_other_ehc", "ceased", dim="reason", category="other"),
 ]
 
 

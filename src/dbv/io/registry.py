@@ -24,17 +24,24 @@ EXTENSIONS = {
 
 
 def all_specs() -> list[DatasetSpec]:
-    """Every dataset dbv knows, built-in readers registered the same way a plug-in would be."""
-    from dbv.io import ees2022, ees2025, lait, mi  # noqa: PLC0415 - avoid import cycles
-
-    specs: list[DatasetSpec] = [*ees2022.SPECS, *ees2025.SPECS, *mi.SPECS, *lait.SPECS]
-    for module_name in ("neighbours", "la_codes", "dsg", "hn_benchmarking"):
-        try:
-            module = __import__(f"dbv.io.{module_name}", fromlist=["SPECS"])
-        except ModuleNotFoundError:
-            continue
-        specs.extend(getattr(module, "SPECS", []))
+    """Every dataset dbv knows. Built-in readers register exactly as a plug-in would: a module
+    exposing ``SPECS``, listed in ``READER_MODULES``."""
+    specs: list[DatasetSpec] = []
+    for name in READER_MODULES:
+        specs.extend(importlib.import_module(name).SPECS)
     return specs
+
+
+READER_MODULES = (
+    "dbv.io.ees2022",
+    "dbv.io.ees2025",
+    "dbv.io.mi",
+    "dbv.io.lait",
+    "dbv.io.neighbours",
+    "dbv.io.la_codes",
+    "dbv.io.dsg",
+    "dbv.io.hn_benchmarking",
+)
 
 
 def names_in(path: Path) -> set[str]:
@@ -50,10 +57,8 @@ def names_in(path: Path) -> set[str]:
                 f"cannot read parquet schema: {exc}", file=path, fix="re-download the file"
             ) from None
     if kind == "excel":
-        try:
-            excel = importlib.import_module("dbv.io.excel")
-        except ModuleNotFoundError:
-            return set()
+        from dbv.io import excel
+
         return set(excel.sheet_names(path))
     return set()
 
@@ -68,6 +73,10 @@ def recognise_file(path: Path, specs: list[DatasetSpec] | None = None) -> Datase
     kind = EXTENSIONS.get(path.suffix.lower())
     if kind is None:
         return None
+    if path.stat().st_size == 0:
+        raise DataFileError(
+            "the file is empty", file=path, fix="re-download the official file, or remove it"
+        )
     names = names_in(path)
     candidates = [s for s in specs if s.kind == kind and s.matches(names)]
     for spec in candidates:
@@ -86,6 +95,18 @@ def recognise_file(path: Path, specs: list[DatasetSpec] | None = None) -> Datase
             fix=f"re-download the official file ({best.landing_page or best.publisher})",
         )
     return None
+
+
+def read_file(path: Path) -> tuple[DatasetSpec, pl.DataFrame]:
+    """Recognise and read one file; a file dbv does not read is an error here."""
+    spec = recognise_file(path)
+    if spec is None:
+        raise DataFileError(
+            "not a file dbv recognises (its columns or sheets match no known dataset)",
+            file=path,
+            fix="'dbv data status' lists the datasets dbv reads and where they are published",
+        )
+    return spec, spec.read(path)
 
 
 @dataclass(frozen=True)

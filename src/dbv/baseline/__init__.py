@@ -1,0 +1,1 @@
+"""Module 1 baselines from public data: caseload history, flows, benchmarks."""
