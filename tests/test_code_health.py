@@ -18,12 +18,12 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_ruff_lint() -> None:
     if shutil.which("ruff") is None:
         pytest.fail("ruff is not installed: pip install -e '.[dev]'")
-    result = _run("ruff", "check", "src", "tests")
+    result = _run("ruff", "check", "src", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format() -> None:
-    result = _run("ruff", "format", "--check", "src", "tests")
+    result = _run("ruff", "format", "--check", "src", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

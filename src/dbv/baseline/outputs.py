@@ -14,7 +14,6 @@ from typing import Any
 
 import polars as pl
 
-from dbv import charts
 from dbv.baseline.build import Context, benchmarks_for
 from dbv.errors import DbvError
 from dbv.geography import LA
@@ -121,6 +120,8 @@ def write_outputs(
     ctx: Context, la: LA, result: dict[str, Any], out: Path, fmt: str = "svg"
 ) -> list[Path]:
     """Write CSVs, baseline.json and charts into ``out``; return the files written."""
+    from dbv import charts  # altair is slow to import: only when charts are written
+
     out = out.expanduser()
     try:
         out.mkdir(parents=True, exist_ok=True)
