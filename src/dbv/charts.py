@@ -70,6 +70,7 @@ def setting_mix(rows: list[dict[str, Any]], la_name: str) -> alt.Chart:
                 sort=alt.SortField("order"),
                 scale=alt.Scale(range=GOVUK_COLOURS),
                 title="Setting",
+                legend=alt.Legend(labelLimit=400),
             ),
             order=alt.Order("order:Q"),
             tooltip=["year:O", "setting:N", alt.Tooltip("plans:Q", format=",.0f")],

@@ -191,8 +191,53 @@ def build_panel(facts: pl.DataFrame) -> pl.DataFrame:
         )
     )
     parts.append(_growth(caseload))
+    parts.append(_rates(wide, caseload))
+    parts.append(_shares(needs, "needshare_", pl.col("category")))
+    parts.append(_shares(bands.rename({"band": "category"}), "ageshare_", pl.col("category")))
     panel = pl.concat([p.cast(PANEL_SCHEMA) for p in parts])  # type: ignore[arg-type]
     return panel.filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
+
+
+def _shares(df: pl.DataFrame, prefix: str, category: pl.Expr) -> pl.DataFrame:
+    """Each category as % of the categories' own sum (so unpublished cells don't distort it)."""
+    n = pl.col("value").sum().over("level", "code", "year")
+    return _rows(df, pl.lit(prefix) + category, pl.col("value") / n * 100, n)
+
+
+def _rates(wide: pl.DataFrame, caseload: pl.DataFrame) -> pl.DataFrame:
+    """Flows per 100 plans at the January the year starts, and HNB funding per plan.
+
+    The high needs allocation of financial year t (April t to March t+1) is divided by the
+    plans at January t+1, the census inside that financial year.
+    """
+    start = wide.join(caseload, on=["level", "code", "year"], how="left")
+    out = [
+        _rows(
+            start,
+            pl.lit("new_plans_rate_pct"),
+            pl.col("new_plans") / pl.col("total") * 100,
+            pl.col("total"),
+        ),
+        _rows(
+            start,
+            pl.lit("ceased_rate_pct"),
+            pl.col("ceased") / pl.col("total") * 100,
+            pl.col("total"),
+        ),
+    ]
+    if "dsg_hnb_allocation" in wide.columns:
+        inside = wide.join(
+            caseload.with_columns(pl.col("year") - 1), on=["level", "code", "year"], how="left"
+        )
+        out.append(
+            _rows(
+                inside,
+                pl.lit("hnb_per_plan"),
+                pl.col("dsg_hnb_allocation") / pl.col("total"),
+                pl.col("total"),
+            )
+        )
+    return pl.concat(out)
 
 
 def _growth(caseload: pl.DataFrame) -> pl.DataFrame:

@@ -27,6 +27,8 @@ def fmt(v: Any, unit: str = "count") -> str:
         return f"{v:.1f}%"
     if unit == "£":
         return f"£{v / 1e6:,.1f}m"
+    if unit == "£/plan":
+        return f"£{v:,.0f}"
     return f"{v:,.0f}" if isinstance(v, int | float) else str(v)
 
 
@@ -107,6 +109,38 @@ def print_baseline(console: Console, r: dict[str, Any]) -> None:
         for k, v in sorted(latest["counts"].items(), key=lambda kv: -(kv[1] or 0)):
             n.add_row(k, fmt(v), fmt(latest["pct"][k], "%"))
         console.print(n)
+
+    if r["age_mix"]:
+        a = Table(
+            title="Age mix (% of plans; n = plans with a published age)", title_justify="left"
+        )
+        a.add_column("Year", justify="right")
+        a.add_column("n", justify="right")
+        bands = list(r["age_mix"][-1]["pct"])
+        for band in bands:
+            a.add_column(band.replace("age_", "").replace("_", "–"), justify="right")
+        for m in r["age_mix"][-6:]:
+            a.add_row(str(m["year"]), fmt(m["n"]), *(fmt(m["pct"].get(b), "%") for b in bands))
+        console.print(a)
+
+    if r["pupils"] or r["dsg"]:
+        p = Table(title="Pupils (school census) and high needs funding", title_justify="left")
+        p.add_column("Year", justify="right")
+        p.add_column("% pupils with EHC plan", justify="right")
+        p.add_column("% pupils on SEN support", justify="right")
+        p.add_column("HNB allocation (financial year)", justify="right")
+        dsg = {int(d["financial_year"][:4]): d["hnb_allocation"] for d in r["dsg"]}
+        years = sorted({x["year"] for x in r["pupils"]} | set(dsg))
+        pupils = {x["year"]: x for x in r["pupils"]}
+        for y in years:
+            row = pupils.get(y, {})
+            p.add_row(
+                str(y),
+                fmt(row.get("pct_ehcp"), "%"),
+                fmt(row.get("pct_sen_support"), "%"),
+                f"{y}-{(y + 1) % 100:02d}: {fmt(dsg[y], '£')}" if y in dsg else "–",
+            )
+        console.print(p)
 
     b = Table(title="Benchmarks (latest year England publishes)", title_justify="left")
     for c in (
