@@ -1,0 +1,3 @@
+from dbv.cli import main
+
+main()

@@ -1,0 +1,19 @@
+"""The dbv command line: a thin boundary that turns typed errors into clear messages.
+
+Each sub-module registers its commands on the one Typer app.
+"""
+
+from __future__ import annotations
+
+from dbv.cli import baseline, data, dataret  # noqa: F401 - registers the commands
+from dbv.cli.common import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""The LA's own data return: schema, reading, derivations (snapshots, transitions, funnel)."""
