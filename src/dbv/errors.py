@@ -73,3 +73,7 @@ class ParameterError(DbvError):
 
 class DownloadError(DbvError):
     """An official file could not be downloaded."""
+
+
+class UsageError(DbvError):
+    """A command or function was called with arguments that cannot work."""

@@ -10,7 +10,7 @@ import polars as pl
 from dbv import params
 from dbv.baseline.benchmarks import benchmark_table, newest_neighbours
 from dbv.baseline.metrics import BY_KEY, METRICS
-from dbv.baseline.panel import NATIONAL_CODE, build_panel
+from dbv.baseline.panel import build_panel
 from dbv.geography import LA, Geography, Reorganisation
 from dbv.store import DataStore
 
@@ -69,7 +69,7 @@ def _num(v: float | None) -> float | int | None:
     return int(v) if float(v).is_integer() else round(float(v), 2)
 
 
-def _breaks(ctx: Context, la: LA, s: dict[str, dict[int, float]]) -> list[dict[str, Any]]:
+def _breaks(ctx: Context, la: LA) -> list[dict[str, Any]]:
     out = []
     for event in ctx.geo.history(la.code):
         role = "successor" if la.code in event.successors else "predecessor"
@@ -171,7 +171,7 @@ def baseline(ctx: Context, la: LA) -> dict[str, Any]:
             {"financial_year": f"{y}-{(y + 1) % 100:02d}", "hnb_allocation": _num(v)}
             for y, v in sorted(s.get("dsg_hnb_allocation", {}).items())
         ],
-        "breaks": _breaks(ctx, la, s),
+        "breaks": _breaks(ctx, la),
         "benchmarks": benchmarks_for(ctx, la),
         "sources": [
             {"dataset": src.dataset, "file": str(src.path), "sha256": src.sha256}
@@ -310,7 +310,3 @@ def benchmarks_for(ctx: Context, la: LA) -> list[dict[str, Any]]:
         )
     order = {m.key: i for i, m in enumerate(METRICS)}
     return sorted(out, key=lambda b: order[b["metric"]])
-
-
-def national_code() -> str:
-    return NATIONAL_CODE

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dbv.cli.common import app, boundary, console, err_console
+from dbv.cli.common import app, boundary, console, emit_json, err_console
 
 OutDir = Annotated[Path, typer.Option("--out", help="Folder to write to (created if needed).")]
 
@@ -23,6 +23,57 @@ def template_cmd(out: OutDir) -> None:
     for p in written:
         console.print(f"  {p}")
     console.print(f"Wrote {len(written)} files to {out}. Start with DATA_DICTIONARY.md.")
+
+
+@app.command("validate")
+def validate_cmd(
+    source: Annotated[Path, typer.Argument(help="Data-return folder or XLSX workbook.")],
+    census_year: Annotated[
+        int | None, typer.Option(help="January census to check against (default: latest).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Check a data return. Exit code 0: clean (or warnings only); 1: errors; 2: unusable."""
+    from rich.table import Table
+
+    from dbv.checks import validate
+
+    with boundary(as_json):
+        report = validate(source, census_year)
+    if as_json:
+        emit_json(
+            {
+                "source": str(source),
+                "census_year": report.census_year,
+                "counts": report.counts,
+                "exit_code": report.exit_code,
+                "stopped_early": report.stopped_early,
+                "results": report.to_dicts(),
+            }
+        )
+        raise typer.Exit(report.exit_code)
+    colour = {"blocking": "bold red", "error": "red", "warning": "yellow"}
+    table = Table(title=f"Validation of {source} (census {report.census_year})")
+    for col in ("severity", "check", "where", "message", "fix"):
+        table.add_column(col, overflow="fold")
+    for r in report.results:
+        where = ", ".join(
+            x
+            for x in (
+                Path(r.file).name if r.file else None,
+                f"sheet {r.sheet}" if r.sheet else None,
+                f"row {r.row}" if r.row else None,
+                f"column {r.column}" if r.column else None,
+            )
+            if x
+        )
+        table.add_row(
+            f"[{colour.get(r.severity, '')}]{r.severity}[/]", r.code, where, r.message, r.action
+        )
+    if report.results:
+        console.print(table)
+    console.print(report.summary().splitlines()[0] if report.summary() else "")
+    raise typer.Exit(report.exit_code)
 
 
 @app.command("derive")

@@ -16,6 +16,11 @@ from dbv.dataret.schema import Schema, Table, load_schema
 from dbv.errors import DataFileError
 from dbv.io import files
 
+EXPORT_AGAIN = (
+    "export the table again from your system as 'CSV UTF-8', with one header row and the same "
+    "number of fields on every row (or use the workbook 'dbv template' writes)"
+)
+NOT_TABLES = {"readme", "codes"}  # sheets of the template workbook that hold no data
 TRUE = {"1", "true", "t", "y", "yes"}
 FALSE = {"0", "false", "f", "n", "no"}
 
@@ -40,6 +45,8 @@ class DataReturn:
     tables: dict[str, RawTable]
     schema: Schema
     unknown_files: list[Path] = field(default_factory=list)
+    unknown_sheets: list[str] = field(default_factory=list)
+    unreadable: list[DataFileError] = field(default_factory=list)  # files that could not be read
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -57,7 +64,8 @@ class DataReturn:
 
 
 def _norm(name: str) -> str:
-    return name.strip().lower().replace(" ", "_").replace("-", "_")
+    """Table and column names match whatever the case, spacing or hyphens ("Birth Date")."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
 
 
 def read_return(path: Path, schema: Schema | None = None) -> DataReturn:
@@ -74,6 +82,7 @@ def read_return(path: Path, schema: Schema | None = None) -> DataReturn:
         return _read_workbook(path, schema)
     tables: dict[str, RawTable] = {}
     unknown: list[Path] = []
+    unreadable: list[DataFileError] = []
     for p in sorted(path.iterdir()):
         if p.suffix.lower() != ".csv" or p.name.startswith("."):
             continue
@@ -81,23 +90,31 @@ def read_return(path: Path, schema: Schema | None = None) -> DataReturn:
         if name not in schema.tables:
             unknown.append(p)
             continue
-        tables[name] = RawTable(name, p, _strip(files.read_csv_strings(p)))
+        try:
+            tables[name] = RawTable(name, p, _strip(files.read_csv_strings(p, fix=EXPORT_AGAIN)))
+        except DataFileError as exc:
+            unreadable.append(exc)
     if not tables:
+        if unreadable:
+            raise unreadable[0]
         raise DataFileError(
             "no data-return tables found (expected files such as person.csv, named_plan.csv)",
             file=path,
             fix="name each CSV after its table; 'dbv template --out DIR' shows the layout",
         )
-    return DataReturn(path, tables, schema, unknown)
+    return DataReturn(path, tables, schema, unknown, unreadable=unreadable)
 
 
 def _read_workbook(path: Path, schema: Schema) -> DataReturn:
     from dbv.io import excel
 
     tables: dict[str, RawTable] = {}
+    unknown: list[str] = []
     for sheet in excel.sheet_names(path):
         name = _norm(sheet)
         if name not in schema.tables:
+            if name not in NOT_TABLES:
+                unknown.append(sheet)
             continue
         frame = excel.read_sheet(path, sheet, header_row=0)
         frame = frame.select([c for c in frame.columns if not c.startswith("_")])
@@ -108,12 +125,14 @@ def _read_workbook(path: Path, schema: Schema) -> DataReturn:
             file=path,
             fix="use the workbook 'dbv template' writes",
         )
-    return DataReturn(path, tables, schema)
+    return DataReturn(path, tables, schema, unknown_sheets=unknown)
 
 
 def _strip(frame: pl.DataFrame) -> pl.DataFrame:
-    """Trim cells and header names; empty cells become null."""
-    frame = frame.rename({c: c.strip() for c in frame.columns})
+    """Normalise header names, trim cells; empty cells become null."""
+    names = [_norm(c) for c in frame.columns]
+    if len(set(names)) == len(names):
+        frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     return frame.with_columns(
         pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in frame.columns
     )
@@ -125,30 +144,36 @@ def parse_bool(col: str) -> pl.Expr:
 
 
 def parse_date(col: str) -> pl.Expr:
-    return pl.col(col).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    """ISO dates only (YYYY-MM-DD), optionally followed by a time as spreadsheets write it."""
+    text = pl.col(col).str.strip_chars()
+    iso = text.str.contains(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+    return pl.when(iso).then(text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))
+
+
+def parse_int(col: str) -> pl.Expr:
+    """Whole numbers only ("12" or "12.0"); "1.5" is not an integer and becomes null."""
+    number = pl.col(col).str.replace_all(",", "").cast(pl.Float64, strict=False)
+    whole = number.is_finite() & (number == number.round(0)) & (number.abs() < 2**53)
+    return pl.when(whole).then(number).cast(pl.Int64)
+
+
+def parse_decimal(col: str) -> pl.Expr:
+    """Finite numbers ("1,234.50"); "nan" and "inf" become null."""
+    number = pl.col(col).str.replace_all(",", "").cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite()).then(number)
+
+
+PARSERS = {"int": parse_int, "decimal": parse_decimal, "date": parse_date, "bool": parse_bool}
+DTYPES = {"int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "bool": pl.Boolean}
 
 
 def typed(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    """The table with schema types; cells that do not parse, and absent columns, are null."""
+    missing = [c.name for c in table.columns if c.name not in frame.columns]
+    frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
     exprs = []
     for c in table.columns:
-        if c.name not in frame.columns:
-            exprs.append(pl.lit(None).alias(c.name))
-            continue
-        if c.type == "int":
-            exprs.append(pl.col(c.name).cast(pl.Float64, strict=False).cast(pl.Int64, strict=False))
-        elif c.type == "decimal":
-            exprs.append(pl.col(c.name).str.replace_all(",", "").cast(pl.Float64, strict=False))
-        elif c.type == "date":
-            exprs.append(parse_date(c.name).alias(c.name))
-        elif c.type == "bool":
-            exprs.append(parse_bool(c.name).alias(c.name))
-        else:
-            exprs.append(pl.col(c.name))
-    out = frame.select(exprs)
-    casts = {
-        c.name: {"int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "bool": pl.Boolean}.get(
-            c.type, pl.String
-        )
-        for c in table.columns
-    }
-    return out.cast(casts)  # type: ignore[arg-type]
+        parse = PARSERS.get(c.type)
+        expr = pl.col(c.name) if parse is None else parse(c.name)
+        exprs.append(expr.cast(DTYPES.get(c.type, pl.String)).alias(c.name))
+    return frame.select(exprs)

@@ -35,6 +35,7 @@ class Table:
     description: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    required: bool = False  # the diagnostic cannot run without it
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -61,6 +62,10 @@ class Schema:
         versions = self.codes[name]
         usable = [y for y in versions if year is None or y <= year] or [min(versions)]
         return versions[max(usable)]
+
+    @property
+    def required_tables(self) -> list[str]:
+        return [t.name for t in self.tables.values() if t.required]
 
     def all_codes(self, name: str) -> set[str]:
         """Every code the list has ever had (for reading returns that span years)."""
@@ -104,7 +109,9 @@ def load_schema(path: Path | None = None) -> Schema:
                     pattern=spec.get("pattern"),
                 )
             )
-        tables[tname] = Table(tname, t["description"], tuple(t["key"]), tuple(cols))
+        tables[tname] = Table(
+            tname, t["description"], tuple(t["key"]), tuple(cols), bool(t.get("required", False))
+        )
     codes: dict[str, dict[int, dict[str, str]]] = {
         name: {int(y): {str(k): str(v) for k, v in lst.items()} for y, lst in versions.items()}
         for name, versions in raw["codes"].items()

@@ -50,14 +50,19 @@ def csv_header(path: Path) -> list[str]:
     return next(csv.reader([text]), [])
 
 
-def read_csv_strings(path: Path) -> pl.DataFrame:
+OFFICIAL_FIX = "re-download the official file; do not edit it by hand"
+
+
+def read_csv_strings(path: Path, fix: str = OFFICIAL_FIX) -> pl.DataFrame:
     """Read a whole CSV with every column as text, checking that every row is complete.
 
-    A truncated file (a last row cut short) or a ragged row raises DataFileError with the row.
+    A truncated file (a last row cut short) or a ragged row raises DataFileError with the row;
+    ``fix`` is the advice given (official files are re-downloaded; a council's own tables are
+    exported again). A file with a header and no rows gives an empty frame.
     """
     data = path.read_bytes()
     if not data.strip():
-        raise DataFileError("the file is empty", file=path, fix="re-download the official file")
+        raise DataFileError("the file is empty", file=path, fix=fix)
     text = decode_utf8(data, path)
     reader = csv.reader(io.StringIO(text))
     try:
@@ -76,16 +81,15 @@ def read_csv_strings(path: Path) -> pl.DataFrame:
                     ),
                     file=path,
                     row=reader.line_num,
-                    fix="re-download the official file; do not edit it by hand",
+                    fix=fix,
                 )
     except csv.Error as exc:
         raise DataFileError(
-            f"malformed CSV: {exc}",
-            file=path,
-            row=reader.line_num,
-            fix="re-download the official file",
+            f"malformed CSV: {exc}", file=path, row=reader.line_num, fix=fix
         ) from None
     names = unique_names(header)
+    if reader.line_num <= 1 or not text.split("\n", 1)[1].strip():
+        return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
     try:
         return pl.read_csv(
             io.StringIO(text),
