@@ -109,3 +109,44 @@ def placement_shortfalls(facts: pl.DataFrame) -> list[dict[str, Any]]:
         }
         for r in gaps.iter_rows(named=True)
     ]
+
+
+def implausible_changes(
+    facts: pl.DataFrame, fall: float = -0.3, rise: float = 0.5, min_value: float = 200
+) -> list[dict[str, Any]]:
+    """LA caseloads that fall by more than 30% or rise by more than 50% in a year (e.g.
+    Newham, January 2025: 2,705 to 1,199), almost always a reporting problem, not a change in
+    children. The figures are kept; forecasts and readers are warned."""
+    totals = facts.filter(
+        (pl.col("level") == "la")
+        & (pl.col("measure") == "caseload")
+        & (pl.col("dim") == "total")
+        & pl.col("value").is_not_null()
+    ).select("dataset", "la_code", "year", "value")
+    prev = totals.select(
+        "la_code", (pl.col("year") + 1).alias("year"), pl.col("value").alias("prev")
+    )
+    jumps = (
+        totals.join(prev, on=["la_code", "year"])
+        .filter(pl.col("prev") >= min_value)
+        .with_columns((pl.col("value") / pl.col("prev") - 1).alias("change"))
+        .filter((pl.col("change") < fall) | (pl.col("change") > rise))
+        .sort("year", "la_code")
+    )
+    return [
+        {
+            "check": "implausible_change",
+            "dataset": r["dataset"],
+            "measure": "caseload",
+            "year": r["year"],
+            "dim": "total",
+            "level": "la",
+            "la_codes": [r["la_code"]],
+            "region_code": None,
+            "found": f"the caseload changed by {r['change']:+.0%} in a year "
+            f"({r['prev']:,.0f} to {r['value']:,.0f}), far outside what LAs report",
+            "action": "kept as published; treat this year with caution (likely a reporting "
+            "problem) and check it with the LA",
+        }
+        for r in jumps.iter_rows(named=True)
+    ]

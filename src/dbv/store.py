@@ -24,7 +24,7 @@ from dbv.io import facts as factmod
 from dbv.io import files
 from dbv.io.catalogue import DatasetSpec
 from dbv.io.registry import BadFile, all_specs, iter_data_files, recognise_file
-from dbv.quality import flag_regional_copies, placement_shortfalls
+from dbv.quality import flag_regional_copies, implausible_changes, placement_shortfalls
 
 Progress = Callable[[str, int, int], None]
 
@@ -253,6 +253,7 @@ def open_store(
     resolved, resolution = resolve_overlaps(all_facts, specs)
     resolved, quality = flag_regional_copies(resolved)
     quality += placement_shortfalls(resolved)
+    quality += implausible_changes(resolved)
     area_df = (
         pl.concat(area_parts).unique().sort("year", "la_code")
         if area_parts

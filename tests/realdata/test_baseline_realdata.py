@@ -177,3 +177,10 @@ def test_dsg_high_needs_allocation_per_year(ctx: Context) -> None:
 def test_quality_issue_reaches_affected_la(ctx: Context) -> None:
     b = baseline(ctx, ctx.geo.resolve("East Riding of Yorkshire"))
     assert any("region" in w and "2022" in w for w in b["warnings"])
+
+
+def test_implausible_fall_is_flagged_not_hidden(ctx: Context) -> None:
+    b = baseline(ctx, ctx.geo.resolve("Newham"))
+    totals = _totals(b)
+    assert totals[2025] < totals[2024] * 0.5  # kept as published
+    assert any("-56%" in w for w in b["warnings"])
