@@ -43,3 +43,27 @@ def test_workbook_validates_codes_and_reads_back(tmp_path: Path) -> None:
     assert people["person_id"].to_list() == ["P1", "P2"]
     assert people.schema["birth_date"] == pl.Date
     assert ret.tables["person"].sheet == "person"
+
+
+def test_every_code_is_a_plain_token_with_a_label() -> None:
+    """Guards against YAML flow mappings splitting a label at a comma into a fake code."""
+    import re
+
+    schema = load_schema()
+    for name, versions in schema.codes.items():
+        for year, codes in versions.items():
+            for code, label in codes.items():
+                assert re.fullmatch(r"[A-Za-z0-9_]+", code), (name, year, code)
+                assert label and label != "None", (name, year, code)
+
+
+def test_engagement_codes_are_plain_tokens() -> None:
+    import re
+
+    from dbv.synth.engagement import schema_path
+
+    schema = load_schema(schema_path())
+    for name, versions in schema.codes.items():
+        for year, codes in versions.items():
+            for code in codes:
+                assert re.fullmatch(r"[A-Za-z0-9_]+", code), (name, year, code)

@@ -141,3 +141,80 @@ def pseudonymise_cmd(
         frame = frame.with_columns(pseudonymise(frame[c], salt) for c in columns)
         frame.write_csv(out)
     err_console.print(f"Wrote {out} ({frame.height:,} rows; replaced {', '.join(columns)})")
+
+
+@app.command("synth")
+def synth_cmd(
+    out: OutDir,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 2025,
+    size: Annotated[float, typer.Option(help="1.0 is about 3,500 plans; 10 is ten times.")] = 1.0,
+    defects: Annotated[
+        bool, typer.Option("--defects/--no-defects", help="Inject a few data-quality defects.")
+    ] = True,
+) -> None:
+    """Generate the synthetic LA ("Anyshire", code 999): a complete data return, demo case
+    reviews and surveys. No real child's data is involved."""
+    from dbv.synth import generate
+
+    with boundary():
+        summary = generate(out, seed=seed, size=size, defects=defects)
+    latest = max(summary.active_plans)
+    console.print(
+        f"Anyshire (seed {seed}, size {size}): {summary.active_plans[latest]:,} active plans in "
+        f"January {latest}; {len(summary.defects)} defects injected (listed in _defects.json)."
+    )
+    console.print(f"Wrote {len(summary.files)} files to {out}")
+
+
+@app.command("demo")
+def demo_cmd(
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for everything the demo writes.")
+    ] = Path("dbv-demo"),
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic LA.")] = 2025,
+    size: Annotated[
+        float, typer.Option(help="Size of the synthetic LA (1.0 ≈ 3,500 plans).")
+    ] = 1.0,
+    defects: Annotated[
+        bool, typer.Option("--defects/--no-defects", help="Show validation finding defects.")
+    ] = False,
+) -> None:
+    """Run the diagnostic on the synthetic LA: generate it, validate it, derive snapshots,
+    transitions and the funnel, and summarise."""
+    from rich.table import Table
+
+    from dbv.cli.common import progress_bar
+    from dbv.demo import run_demo
+
+    with boundary(), progress_bar(err_console.is_terminal) as bar:
+        result = run_demo(out, seed=seed, size=size, defects=defects, progress=bar)
+    v = result.validation
+    console.print(
+        f"Validation: {v.counts['blocking']} blocking, {v.counts['error']} errors, "
+        f"{v.counts['warning']} warnings (details in {out / 'validation.json'})."
+    )
+    t = Table(title="Anyshire: EHC plans at each January by setting (counts of 1-4 withheld)")
+    shown = result.caseload.drop("suppressed")
+    for c in shown.columns:
+        t.add_column(c.replace("_", " "), justify="right")
+    for row in shown.iter_rows():
+        t.add_row(*("c" if v is None else str(v) for v in row))
+    console.print(t)
+    f = Table(title="Requests, assessments and plans by calendar year")
+    cols = [
+        "year",
+        "requests",
+        "requests_assessed",
+        "requests_refused",
+        "plans_started",
+        "timeliness_pct",
+        "plans_ceased",
+    ]
+    for c in cols:
+        f.add_column(c, justify="right")
+    for row in result.funnel.select(cols).iter_rows():
+        f.add_row(
+            *("c" if v is None else (f"{v:.1f}" if isinstance(v, float) else str(v)) for v in row)
+        )
+    console.print(f)
+    console.print(f"Everything is in {out.resolve()}")
