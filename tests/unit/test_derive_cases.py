@@ -69,7 +69,7 @@ def test_derive_command_writes_person_level_and_suppressed_aggregate_files(
     from dbv.cli import app
     from dbv.privacy import leaks
 
-    case = yaml.safe_load(CASES[0].read_text())
+    case = yaml.safe_load((CASES[0].parent / "tiny_la.yaml").read_text())
     src = tmp_path / "return"
     src.mkdir()
     _write_return(case, src)
