@@ -1,0 +1,172 @@
+"""`dbv forecast` and `dbv backtest`: Module 1 caseload forecasts with prediction intervals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dbv.cli.common import (
+    CacheDir,
+    DataDir,
+    app,
+    boundary,
+    console,
+    emit_json,
+    err_console,
+    progress_bar,
+)
+from dbv.errors import UsageError
+
+LAArg = Annotated[str, typer.Option("--la", help="LA name, 3-digit code or E-code; or 'all'.")]
+
+
+def _years(text: str) -> list[int]:
+    """'2019..2024' or '2019,2021' → years."""
+    try:
+        if ".." in text:
+            a, b = text.split("..", 1)
+            return list(range(int(a), int(b) + 1))
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise UsageError(
+            f"cannot read years from '{text}'", fix="e.g. 2019..2024 or 1,2,3"
+        ) from None
+
+
+@app.command("forecast")
+def forecast_cmd(
+    la: LAArg,
+    origin: Annotated[int | None, typer.Option(help="Last January used (default: latest).")] = None,
+    horizon: Annotated[int, typer.Option(help="Years ahead (1-5).")] = 5,
+    sims: Annotated[int, typer.Option(help="Monte Carlo simulations.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same output).")] = 2025,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write JSON and run.json.")] = None,
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+) -> None:
+    """Forecast EHC plans with prediction intervals (p05-p95), total, by setting and by need."""
+    from dbv.baseline.build import Context
+    from dbv.forecast.public import forecast_public
+    from dbv.store import open_store
+
+    with boundary(as_json):
+        if sims < 100:
+            raise UsageError("use at least 100 simulations", fix="--sims 1000")
+        store = open_store(data_dir, cache_dir)
+        ctx = Context.build(store)
+        las = ctx.geo.current() if la.lower() == "all" else [ctx.geo.resolve(la)]
+        records = forecast_public(ctx, las, origin or ctx.geo.latest_year, horizon, sims, seed)
+        payload = records if la.lower() == "all" else records[0]
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(payload, indent=2, sort_keys=True)
+            (out / "forecast.json").write_text(text + "\n", encoding="utf-8")
+            (out / "run.json").write_text(
+                json.dumps(records[0]["run"], indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
+            err_console.print(f"Wrote forecast.json and run.json to {out}")
+    if as_json:
+        emit_json(payload)
+        return
+    for r in records[:1] if la.lower() != "all" else []:
+        t = Table(
+            title=f"{r['la']['name']}: EHC plans at January (forecast from {r['origin']}; "
+            f"{sims:,} simulations, seed {seed})"
+        )
+        for c in ("January", "p05", "p10", "p50", "p90", "p95"):
+            t.add_column(c, justify="right")
+        for row in r["total"]:
+            t.add_row(
+                str(row["year"]), *(f"{row[k]:,.0f}" for k in ("p05", "p10", "p50", "p90", "p95"))
+            )
+        console.print(t)
+        for w in r["warnings"]:
+            console.print(f"[yellow]Note:[/] {w}")
+    if la.lower() == "all":
+        t = Table(title=f"EHC plans forecast for every LA (median and 80% interval), {sims:,} sims")
+        for c in ("LA", "last", "year", "p10", "p50", "p90"):
+            t.add_column(c, justify="right" if c != "LA" else "left")
+        for r in records:
+            last = r["total"][-1]
+            t.add_row(
+                r["la"]["name"],
+                str(r["origin"]),
+                str(last["year"]),
+                f"{last['p10']:,.0f}",
+                f"{last['p50']:,.0f}",
+                f"{last['p90']:,.0f}",
+            )
+        console.print(t)
+
+
+@app.command("backtest")
+def backtest_cmd(
+    la: LAArg = "all",
+    origins: Annotated[str, typer.Option(help="Origins, e.g. 2019..2024.")] = "2019..2024",
+    horizons: Annotated[str, typer.Option(help="Horizons, e.g. 1,2,3.")] = "1,2,3",
+    sims: Annotated[int, typer.Option(help="Monte Carlo simulations.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 2025,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write every forecast as CSV.")] = None,
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+) -> None:
+    """Rolling-origin backtest: the engine and every naive baseline, side by side (MAPE, median
+    APE, bias, 80% and 90% interval coverage per method and horizon)."""
+    from dbv.baseline.build import Context
+    from dbv.forecast.backtest import backtest_public
+    from dbv.forecast.evaluate import score
+    from dbv.forecast.public import panel_for
+    from dbv.store import open_store
+
+    with boundary(as_json), progress_bar(not as_json and err_console.is_terminal) as bar:
+        years, hs = _years(origins), _years(horizons)
+        ctx = Context.build(open_store(data_dir, cache_dir, progress=bar))
+        p = panel_for(ctx)
+        codes = None if la.lower() == "all" else {ctx.geo.resolve(la).code}
+        bad = [o for o in years if not int(p.years[0]) + 8 <= o < int(p.years[-1])]
+        if bad:
+            raise UsageError(
+                f"origin {bad[0]} cannot be backtested",
+                fix=f"origins must leave a later January to compare with: "
+                f"{int(p.years[0]) + 8}..{int(p.years[-1]) - 1}",
+            )
+        results = backtest_public(p, years, hs, sims, seed, codes=codes)
+        table = score(results)
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            results.write_csv(out / "backtest_forecasts.csv")
+            table.write_csv(out / "backtest_scores.csv")
+    if as_json:
+        emit_json(
+            {
+                "la": la,
+                "origins": years,
+                "horizons": hs,
+                "sims": sims,
+                "seed": seed,
+                "mode": "public-aggregate",
+                "scores": table.to_dicts(),
+            }
+        )
+        return
+    t = Table(title=f"Backtest ({la}; origins {years[0]}-{years[-1]}; public-aggregate mode)")
+    for c in ("method", "h", "MAPE %", "median APE %", "bias %", "80% cover %", "90% cover %", "n"):
+        t.add_column(c, justify="right" if c != "method" else "left")
+    for r in table.iter_rows(named=True):
+        t.add_row(
+            r["method"],
+            str(r["h"]),
+            f"{r['mape']:.2f}",
+            f"{r['mdape']:.2f}",
+            f"{r['bias']:+.2f}",
+            f"{r['coverage_80']:.1f}",
+            f"{r['coverage_90']:.1f}",
+            str(r["n"]),
+        )
+    console.print(t)

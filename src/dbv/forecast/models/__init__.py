@@ -1,0 +1,1 @@
+"""Array-level forecast models sharing :class:`dbv.forecast.models.base.Model`."""

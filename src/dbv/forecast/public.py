@@ -1,0 +1,106 @@
+"""`dbv forecast` in public-aggregate mode: any English LA from the published statistics.
+
+The total is forecast by :class:`LeadingIndicators` (every LA fitted together); the split by
+setting group and by primary need applies the shares of the latest January to each simulated
+total. That is a stated assumption, shown in every output's ``warnings``: public data are
+coarse, and so are these claims.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from dbv import __version__
+from dbv.baseline.build import Context
+from dbv.errors import UsageError
+from dbv.forecast.backtest import fit_at, percentiles
+from dbv.forecast.models.indicators import LeadingIndicators
+from dbv.forecast.public_data import PublicPanel, load_panel
+from dbv.geography import LA
+
+MODE = "public-aggregate"
+
+
+def panel_for(ctx: Context) -> PublicPanel:
+    return load_panel(ctx.panel, ctx.geo.events, ctx.geo.latest_year)
+
+
+def _bands(sims: np.ndarray[Any, Any], first_year: int) -> list[dict[str, Any]]:
+    q = percentiles(sims)
+    return [
+        {"year": first_year + j, **{k: round(float(v[j]), 1) for k, v in q.items()}}
+        for j in range(sims.shape[1])
+    ]
+
+
+def _shares(ctx: Context, code: str, prefix: str, year: int) -> tuple[int, dict[str, float]]:
+    series = ctx.series(code)
+    keys = [k for k in series if k.startswith(prefix)]
+    years = sorted({y for k in keys for y in series[k] if y <= year})
+    if not years:
+        return year, {}
+    latest = years[-1]
+    counts = {k.removeprefix(prefix): series[k].get(latest, 0.0) for k in keys}
+    total = sum(counts.values())
+    return latest, {k: v / total for k, v in counts.items() if total > 0}
+
+
+def forecast_public(
+    ctx: Context, las: list[LA], origin: int, horizon: int, n_sims: int, seed: int
+) -> list[dict[str, Any]]:
+    if not 1 <= horizon <= 5:
+        raise UsageError(f"horizon {horizon} is outside 1 to 5 years", fix="use --horizon 1 to 5")
+    p = panel_for(ctx)
+    if not int(p.years[0]) + 8 <= origin <= int(p.years[-1]):
+        raise UsageError(
+            f"origin {origin} is outside the published years",
+            fix=f"use an origin from {int(p.years[0]) + 8} to {int(p.years[-1])}",
+        )
+    model = fit_at(LeadingIndicators(), p, origin, horizon)
+    sims = model.simulate(horizon, n_sims, seed)  # (n, LAs, h)
+    out = []
+    for la in las:
+        if la.code not in p.codes or not np.isfinite(sims[0, p.row(la.code), 0]):
+            raise UsageError(
+                f"{la.name} has no caseload at January {origin} to forecast from",
+                fix="choose an origin when the LA existed",
+            )
+        i = p.row(la.code)
+        total = sims[:, i, :]
+        warnings = [
+            "Public-aggregate mode: settings and needs keep the shares of the latest January; "
+            "for transitions between settings use the council's own return (person-level mode)."
+        ]
+        warnings += [
+            f"Data quality: {q['found']} ({q['year']})"
+            for q in ctx.store.quality
+            if la.code in q["la_codes"] and q["year"] <= origin
+        ]
+        s_year, setting = _shares(ctx, la.code, "share_", origin)
+        n_year, need = _shares(ctx, la.code, "needshare_", origin)
+        out.append(
+            {
+                "la": la.as_dict(),
+                "origin": origin,
+                "horizon": horizon,
+                "mode": MODE,
+                "method": model.alias,
+                "total": _bands(total, origin + 1),
+                "by_setting": {
+                    g: _bands(total * sh, origin + 1) for g, sh in sorted(setting.items())
+                },
+                "by_need": {g: _bands(total * sh, origin + 1) for g, sh in sorted(need.items())},
+                "shares_from": {"setting": s_year, "need": n_year},
+                "finance": None,
+                "warnings": warnings,
+                "run": {
+                    "config": {"origin": origin, "horizon": horizon, "sims": n_sims, "mode": MODE},
+                    "seed": seed,
+                    "data": [{"dataset": s.dataset, "sha256": s.sha256} for s in ctx.store.sources],
+                    "package_version": __version__,
+                },
+            }
+        )
+    return out
