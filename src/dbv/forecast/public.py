@@ -93,7 +93,12 @@ def forecast_public(
                 },
                 "by_need": {g: _bands(total * sh, origin + 1) for g, sh in sorted(need.items())},
                 "shares_from": {"setting": s_year, "need": n_year},
-                "finance": None,
+                "finance": {
+                    "available": False,
+                    "why": "public data hold no high needs spend or unit costs by setting; run "
+                    "the forecast on the council's own return (finance and unit_costs tables) "
+                    "for spend, income and the DSG deficit with intervals",
+                },
                 "warnings": warnings,
                 "run": {
                     "config": {"origin": origin, "horizon": horizon, "sims": n_sims, "mode": MODE},
