@@ -48,3 +48,23 @@ def test_backtest_needs_population_and_sensible_arguments(return_dir: Path, tmp_
             (folder / f.name).write_bytes(f.read_bytes())
     with pytest.raises(DataFileError, match="population"):
         backtest_person(folder, origins=[2023], horizons=[1], n_sims=10, seed=0)
+
+
+def test_backtest_command_in_person_level_mode(tmp_path_factory: pytest.TempPathFactory) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from dbv.cli import app
+    from dbv.fixtures import cached_return
+
+    folder = cached_return(tmp_path_factory.getbasetemp() / "synth", seed=2025, size=0.5)
+    result = CliRunner().invoke(
+        app,
+        ["backtest", "--return", str(folder), "--origins", "2022..2023", "--horizons", "1",
+         "--sims", "100", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["mode"] == "person-level"
+    assert {s["method"] for s in payload["scores"]} >= {"person_markov", "no_change"}

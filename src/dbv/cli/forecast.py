@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.table import Table
 
@@ -113,6 +114,10 @@ def backtest_cmd(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 2025,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write every forecast as CSV.")] = None,
+    return_dir: Annotated[
+        Path | None,
+        typer.Option("--return", help="Person-level mode: the council's data return (folder)."),
+    ] = None,
     data_dir: DataDir = None,
     cache_dir: CacheDir = None,
 ) -> None:
@@ -126,6 +131,15 @@ def backtest_cmd(
 
     with boundary(as_json), progress_bar(not as_json and err_console.is_terminal) as bar:
         years, hs = _years(origins), _years(horizons)
+        mode = "public-aggregate" if return_dir is None else "person-level"
+        if return_dir is not None:
+            from dbv.forecast.person.backtest import backtest_person
+
+            results = backtest_person(return_dir, years, hs, sims, seed)
+            _report(
+                results, score(results), out, as_json, return_dir.name, years, hs, sims, seed, mode
+            )
+            return
         ctx = Context.build(open_store(data_dir, cache_dir, progress=bar))
         p = panel_for(ctx)
         codes = None if la.lower() == "all" else {ctx.geo.resolve(la).code}
@@ -137,11 +151,25 @@ def backtest_cmd(
                 f"{int(p.years[0]) + 8}..{int(p.years[-1]) - 1}",
             )
         results = backtest_public(p, years, hs, sims, seed, codes=codes)
-        table = score(results)
-        if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            results.write_csv(out / "backtest_forecasts.csv")
-            table.write_csv(out / "backtest_scores.csv")
+        _report(results, score(results), out, as_json, la, years, hs, sims, seed, mode)
+
+
+def _report(
+    results: pl.DataFrame,
+    table: pl.DataFrame,
+    out: Path | None,
+    as_json: bool,
+    la: str,
+    years: list[int],
+    hs: list[int],
+    sims: int,
+    seed: int,
+    mode: str,
+) -> None:
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        results.write_csv(out / "backtest_forecasts.csv")
+        table.write_csv(out / "backtest_scores.csv")
     if as_json:
         emit_json(
             {
@@ -150,12 +178,12 @@ def backtest_cmd(
                 "horizons": hs,
                 "sims": sims,
                 "seed": seed,
-                "mode": "public-aggregate",
+                "mode": mode,
                 "scores": table.to_dicts(),
             }
         )
         return
-    t = Table(title=f"Backtest ({la}; origins {years[0]}-{years[-1]}; public-aggregate mode)")
+    t = Table(title=f"Backtest ({la}; origins {years[0]}-{years[-1]}; {mode} mode)")
     for c in ("method", "h", "MAPE %", "median APE %", "bias %", "80% cover %", "90% cover %", "n"):
         t.add_column(c, justify="right" if c != "method" else "left")
     for r in table.iter_rows(named=True):
