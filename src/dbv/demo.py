@@ -15,6 +15,7 @@ import polars as pl
 from dbv.checks import validate
 from dbv.checks.report import ValidationReport
 from dbv.dataret.derive import funnel, snapshots, transitions
+from dbv.dataret.publish import publish_funnel
 from dbv.dataret.reader import read_return
 from dbv.dataret.schema import load_schema
 from dbv.dataret.years import census_years
@@ -60,8 +61,7 @@ def run_demo(
     fun = funnel(ret).filter(pl.col("year").is_between(years[0], years[-1] - 1))
     step(STAGES[3], 3, len(STAGES))
     caseload = caseload_by_setting(snaps)
-    counts = [c for c in fun.columns if c != "year" and not c.endswith("_pct")]
-    fun_pub = suppress(fun, counts, group_total=False)
+    fun_pub = publish_funnel(fun)
     derived = out / "derived"
     derived.mkdir(parents=True, exist_ok=True)
     snaps.write_csv(derived / "snapshots.csv")
@@ -91,4 +91,4 @@ def caseload_by_setting(snaps: pl.DataFrame) -> pl.DataFrame:
     groups = [g for g in order if g in wide.columns]
     wide = wide.select("year", *groups)
     wide = wide.with_columns(pl.sum_horizontal(groups).alias("total"))
-    return suppress(wide, groups)
+    return suppress(wide, groups, total="total")

@@ -66,6 +66,7 @@ def suppress(
     *,
     rates: dict[str, str] | None = None,
     group_total: bool = True,
+    total: str | None = None,
     at: int | None = None,
 ) -> pl.DataFrame:
     """Withhold small counts in ``counts`` columns (1 to threshold-1 become null).
@@ -73,8 +74,9 @@ def suppress(
     ``rates`` maps a rate or percentage column to the count column it is computed from; the
     rate is withheld wherever that count is. With ``group_total`` (the counts of a row add up
     to a published total), a row with exactly one withheld cell also loses its next-smallest
-    cell, so the withheld value cannot be recovered by subtraction. A ``suppressed`` column
-    lists what was withheld in each row.
+    cell, so the withheld value cannot be recovered by subtraction; if no second cell can be
+    withheld (the small cell is the only one), the ``total`` column is withheld instead. A
+    ``suppressed`` column lists what was withheld in each row.
     """
     t = threshold() if at is None else at
     small = {c: (pl.col(c) > 0) & (pl.col(c) < t) for c in counts}
@@ -100,6 +102,9 @@ def suppress(
             for w, c in zip(withheld, counts, strict=True)
         ]
     )
+    if total is not None:
+        lone = pl.sum_horizontal([w.cast(pl.Int32) for w in withheld]) == 1
+        out = out.with_columns(pl.when(lone).then(None).otherwise(pl.col(total)).alias(total))
     for rate, count in (rates or {}).items():
         i = counts.index(count)
         out = out.with_columns(pl.when(withheld[i]).then(None).otherwise(pl.col(rate)).alias(rate))
@@ -115,3 +120,16 @@ def leaks(df: pl.DataFrame, counts: list[str], at: int | None = None) -> pl.Data
     t = threshold() if at is None else at
     cond = pl.any_horizontal([(pl.col(c) > 0) & (pl.col(c) < t) for c in counts])
     return df.filter(cond)
+
+
+def suppress_pair(df: pl.DataFrame, part: str, whole: str, rate: str | None = None) -> pl.DataFrame:
+    """Withhold ``part`` (and its ``rate``) where it or the rest of ``whole`` (whole - part) is
+    from 1 to threshold-1: with the whole published, either would give the other back."""
+    t = threshold()
+    rest = pl.col(whole) - pl.col(part)
+    small = ((pl.col(part) > 0) & (pl.col(part) < t)) | ((rest > 0) & (rest < t))
+    hide = small.fill_null(False) | pl.col(part).is_null() | pl.col(whole).is_null()
+    out = df.with_columns(pl.when(hide).then(None).otherwise(pl.col(part)).alias(part))
+    if rate is not None:
+        out = out.with_columns(pl.when(hide).then(None).otherwise(pl.col(rate)).alias(rate))
+    return out

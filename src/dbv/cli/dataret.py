@@ -88,10 +88,12 @@ def derive_cmd(
     The snapshot and transition files are person-level (pseudonymous): keep them inside the
     council. The funnel is aggregate and small-number suppressed.
     """
+    import polars as pl
+
     from dbv.dataret.derive import funnel, snapshots, transitions
+    from dbv.dataret.publish import publish_funnel
     from dbv.dataret.reader import read_return
     from dbv.dataret.years import census_years
-    from dbv.privacy import suppress
 
     with boundary():
         ret = read_return(source)
@@ -99,8 +101,8 @@ def derive_cmd(
         snaps = snapshots(ret, years)
         trans = transitions(snaps, ret)
         fun = funnel(ret)
-        counts = [c for c in fun.columns if c != "year" and not c.endswith("_pct")]
-        published = suppress(fun, counts, group_total=False)
+        # calendar years after the last census are partial: not published
+        published = publish_funnel(fun.filter(pl.col("year") < years[-1]))
         out.mkdir(parents=True, exist_ok=True)
         snaps.write_csv(out / "snapshots.csv")
         trans.write_csv(out / "transitions.csv")
