@@ -104,7 +104,7 @@ def age_bands(f: pl.DataFrame) -> pl.DataFrame:
         ages.with_columns(pl.col("category").replace_strict(labels, default=None).alias("band"))
         .filter(pl.col("band").is_not_null())
         .group_by("level", "code", "year", "band")
-        .agg(pl.col("value").sum())
+        .agg(pl.when(pl.col("value").is_not_null().any()).then(pl.col("value").sum()))
     )
 
 

@@ -30,12 +30,22 @@ def _years(text: str) -> list[int]:
     try:
         if ".." in text:
             a, b = text.split("..", 1)
-            return list(range(int(a), int(b) + 1))
-        return [int(x) for x in text.split(",") if x.strip()]
+            values = list(range(int(a), int(b) + 1))
+        else:
+            values = [int(x) for x in text.split(",") if x.strip()]
     except ValueError:
+        values = []
+    if not values or values != sorted(set(values)):
         raise UsageError(
-            f"cannot read years from '{text}'", fix="e.g. 2019..2024 or 1,2,3"
-        ) from None
+            f"cannot read years from '{text}' (empty, repeated or reversed)",
+            fix="e.g. 2019..2024 or 1,2,3",
+        )
+    return values
+
+
+def _check_horizons(hs: list[int]) -> None:
+    if hs[0] < 1 or hs[-1] > 5:
+        raise UsageError(f"horizons must be 1 to 5 years (got {hs})", fix="e.g. --horizons 1,2,3")
 
 
 @app.command("forecast")
@@ -56,8 +66,8 @@ def forecast_cmd(
     from dbv.store import open_store
 
     with boundary(as_json):
-        if sims < 100:
-            raise UsageError("use at least 100 simulations", fix="--sims 1000")
+        if not 100 <= sims <= 20_000:
+            raise UsageError(f"{sims:,} simulations is outside 100 to 20,000", fix="--sims 1000")
         store = open_store(data_dir, cache_dir)
         ctx = Context.build(store)
         las = ctx.geo.current() if la.lower() == "all" else [ctx.geo.resolve(la)]
@@ -126,11 +136,13 @@ def backtest_cmd(
     from dbv.baseline.build import Context
     from dbv.forecast.backtest import backtest_public
     from dbv.forecast.evaluate import score
+    from dbv.forecast.models.indicators import FIRST_ORIGIN
     from dbv.forecast.public import panel_for
     from dbv.store import open_store
 
     with boundary(as_json), progress_bar(not as_json and err_console.is_terminal) as bar:
         years, hs = _years(origins), _years(horizons)
+        _check_horizons(hs)
         mode = "public-aggregate" if return_dir is None else "person-level"
         if return_dir is not None:
             from dbv.forecast.person.backtest import backtest_person
@@ -143,12 +155,13 @@ def backtest_cmd(
         ctx = Context.build(open_store(data_dir, cache_dir, progress=bar))
         p = panel_for(ctx)
         codes = None if la.lower() == "all" else {ctx.geo.resolve(la).code}
-        bad = [o for o in years if not int(p.years[0]) + 8 <= o < int(p.years[-1])]
+        last = int(p.years[-1])
+        bad = [o for o in years if not FIRST_ORIGIN <= o <= last - min(hs)]
         if bad:
             raise UsageError(
-                f"origin {bad[0]} cannot be backtested",
+                f"origin {bad[0]} cannot be backtested at horizon {min(hs)}",
                 fix=f"origins must leave a later January to compare with: "
-                f"{int(p.years[0]) + 8}..{int(p.years[-1]) - 1}",
+                f"{FIRST_ORIGIN}..{last - min(hs)}",
             )
         results = backtest_public(p, years, hs, sims, seed, codes=codes)
         _report(results, score(results), out, as_json, la, years, hs, sims, seed, mode)

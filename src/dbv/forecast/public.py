@@ -16,7 +16,7 @@ from dbv import __version__
 from dbv.baseline.build import Context
 from dbv.errors import UsageError
 from dbv.forecast.backtest import fit_at, percentiles
-from dbv.forecast.models.indicators import LeadingIndicators
+from dbv.forecast.models.indicators import FIRST_ORIGIN, LeadingIndicators
 from dbv.forecast.public_data import PublicPanel, load_panel
 from dbv.geography import LA
 
@@ -35,16 +35,18 @@ def _bands(sims: np.ndarray[Any, Any], first_year: int) -> list[dict[str, Any]]:
     ]
 
 
-def _shares(ctx: Context, code: str, prefix: str, year: int) -> tuple[int, dict[str, float]]:
+def _shares(ctx: Context, code: str, prefix: str, year: int) -> tuple[int | None, dict[str, float]]:
+    """Shares from the latest January (up to ``year``) whose published categories cover at
+    least 90% of the caseload; suppressed categories are unknown, never 0%."""
     series = ctx.series(code)
-    keys = [k for k in series if k.startswith(prefix)]
-    years = sorted({y for k in keys for y in series[k] if y <= year})
-    if not years:
-        return year, {}
-    latest = years[-1]
-    counts = {k.removeprefix(prefix): series[k].get(latest, 0.0) for k in keys}
-    total = sum(counts.values())
-    return latest, {k: v / total for k, v in counts.items() if total > 0}
+    keys = [k for k in series if k.startswith(prefix) and k != "setting_remainder"]
+    total = series.get("caseload", {})
+    for y in sorted({y for k in keys for y in series[k] if y <= year}, reverse=True):
+        counts = {k.removeprefix(prefix): series[k][y] for k in keys if y in series[k]}
+        covered = sum(counts.values())
+        if total.get(y) and covered >= 0.9 * total[y]:
+            return y, {k: v / covered for k, v in counts.items()}
+    return None, {}
 
 
 def forecast_public(
@@ -53,10 +55,10 @@ def forecast_public(
     if not 1 <= horizon <= 5:
         raise UsageError(f"horizon {horizon} is outside 1 to 5 years", fix="use --horizon 1 to 5")
     p = panel_for(ctx)
-    if not int(p.years[0]) + 8 <= origin <= int(p.years[-1]):
+    if not FIRST_ORIGIN <= origin <= int(p.years[-1]):
         raise UsageError(
-            f"origin {origin} is outside the published years",
-            fix=f"use an origin from {int(p.years[0]) + 8} to {int(p.years[-1])}",
+            f"origin {origin} is outside the years the engine can forecast from",
+            fix=f"use an origin from {FIRST_ORIGIN} to {int(p.years[-1])}",
         )
     model = fit_at(LeadingIndicators(), p, origin, horizon)
     sims = model.simulate(horizon, n_sims, seed)  # (n, LAs, h)
@@ -78,8 +80,20 @@ def forecast_public(
             for q in ctx.store.quality
             if la.code in q["la_codes"] and q["year"] <= origin
         ]
-        s_year, setting = _shares(ctx, la.code, "share_", origin)
-        n_year, need = _shares(ctx, la.code, "needshare_", origin)
+        s_year, setting = _shares(ctx, la.code, "setting_", origin)
+        n_year, need = _shares(ctx, la.code, "need_", origin)
+        if s_year is None:
+            warnings.append("No January up to the origin publishes this LA's settings: no split.")
+        elif s_year < origin:
+            warnings.append(
+                f"Settings are split with the shares of January {s_year}, the "
+                f"latest with at least 90% of plans placed in the published data."
+            )
+        if n_year is None:
+            warnings.append(
+                "Primary need is published by LA only from January 2025: no split "
+                "by need for earlier origins."
+            )
         out.append(
             {
                 "la": la.as_dict(),

@@ -37,6 +37,8 @@ FIRST = {
 }
 FEATURE_SETS = (("req", "new", "cea", "ref", "tim", "prev"), ("prev", "dbar3"), ("d0", "dbar3"), ())
 MIN_ROWS = 100
+FALLBACK_NATIONAL_SHOCK = 0.02  # sd of England's yearly log growth when history is too short
+FIRST_ORIGIN = 2018  # earliest origin with any post-2017 growth to learn from
 NATIONAL_WINDOW = 3
 
 
@@ -88,11 +90,14 @@ class LeadingIndicators:
             g[self._col(t) + 1] - np.mean(g[self._col(t) - NATIONAL_WINDOW + 1 : self._col(t) + 1])
             for t in range(REGIME + NATIONAL_WINDOW - 1, self.origin_)
         ]
-        self.s_n_ = (
-            float(np.sqrt(np.mean(np.square(errs))))
-            if len(errs) >= 2
-            else float(np.nanstd(g[self._col(REGIME) : c + 1], ddof=1))
-        )
+        recent = g[self._col(REGIME) : c + 1]
+        recent = recent[np.isfinite(recent)]
+        if len(errs) >= 2:
+            self.s_n_ = float(np.sqrt(np.mean(np.square(errs))))
+        elif recent.size >= 2:
+            self.s_n_ = float(np.std(recent, ddof=1))
+        else:  # too little history since the regime change: a stated, generous default
+            self.s_n_ = FALLBACK_NATIONAL_SHOCK
         s0 = s[:, c]
         n, horizons = s.shape[0], max_h
         self.cum_ = np.zeros((n, horizons))
