@@ -61,8 +61,18 @@ def test_backtest_command_in_person_level_mode(tmp_path_factory: pytest.TempPath
     folder = cached_return(tmp_path_factory.getbasetemp() / "synth", seed=2025, size=0.5)
     result = CliRunner().invoke(
         app,
-        ["backtest", "--return", str(folder), "--origins", "2022..2023", "--horizons", "1",
-         "--sims", "100", "--json"],
+        [
+            "backtest",
+            "--return",
+            str(folder),
+            "--origins",
+            "2022..2023",
+            "--horizons",
+            "1",
+            "--sims",
+            "100",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)

@@ -50,17 +50,40 @@ def _check_horizons(hs: list[int]) -> None:
 
 @app.command("forecast")
 def forecast_cmd(
-    la: LAArg,
+    la: Annotated[
+        str | None, typer.Option("--la", help="LA name, 3-digit code or E-code; or 'all'.")
+    ] = None,
     origin: Annotated[int | None, typer.Option(help="Last January used (default: latest).")] = None,
     horizon: Annotated[int, typer.Option(help="Years ahead (1-5).")] = 5,
     sims: Annotated[int, typer.Option(help="Monte Carlo simulations.")] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same output).")] = 2025,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Also write JSON and run.json.")] = None,
+    return_dir: Annotated[
+        Path | None,
+        typer.Option("--return", help="Person-level mode: the council's data return (folder)."),
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Mitigated scenario (YAML levers).")
+    ] = None,
     data_dir: DataDir = None,
     cache_dir: CacheDir = None,
 ) -> None:
-    """Forecast EHC plans with prediction intervals (p05-p95), total, by setting and by need."""
+    """Forecast EHC plans with prediction intervals (p05-p95), total, by setting and by need.
+
+    With --return (the council's own data return) the forecast is person-level and carries the
+    high needs finance (spend, income, in-year and cumulative DSG balance) through every
+    simulation; with --scenario it adds the mitigated run, the remaining gap, the benefits
+    profile, the opportunity matrix, a tornado of the levers and a goal-seek."""
+    if return_dir is not None:
+        _person(return_dir, origin, horizon, sims, seed, scenario, as_json, out)
+        return
+    if la is None:
+        with boundary(as_json):
+            raise UsageError(
+                "say which LA (--la NAME or all) or give --return DIR",
+                fix="e.g. dbv forecast --la Derby",
+            )
     from dbv.baseline.build import Context
     from dbv.forecast.public import forecast_public
     from dbv.store import open_store
@@ -113,6 +136,112 @@ def forecast_cmd(
                 f"{last['p90']:,.0f}",
             )
         console.print(t)
+
+
+def _money(v: float) -> str:
+    return f"£{v / 1e6:,.1f}m"
+
+
+def _person(
+    return_dir: Path,
+    origin: int | None,
+    horizon: int,
+    sims: int,
+    seed: int,
+    scenario_path: Path | None,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    from dbv.dataret.reader import read_return
+    from dbv.dataret.years import census_years
+    from dbv.scenarios.run import run_person
+    from dbv.scenarios.spec import load_scenario
+
+    with boundary(as_json):
+        if not 100 <= sims <= 20_000:
+            raise UsageError(f"{sims:,} simulations is outside 100 to 20,000", fix="--sims 1000")
+        if not 1 <= horizon <= 10:
+            raise UsageError(f"horizon {horizon} is outside 1 to 10 years", fix="--horizon 5")
+        scenario = None if scenario_path is None else load_scenario(scenario_path)
+        start = origin or census_years(read_return(return_dir))[-1]
+        with progress_bar(not as_json and err_console.is_terminal) as bar:
+            bar("forecast, finance and scenario", 0, 1)
+            result = run_person(return_dir, start, horizon, sims, seed, scenario)
+        result["run"] = {
+            "config": {
+                "return": str(return_dir),
+                "origin": start,
+                "horizon": horizon,
+                "sims": sims,
+                "scenario": None if scenario_path is None else str(scenario_path),
+            },
+            "seed": seed,
+            "package_version": __import__("dbv").__version__,
+        }
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "forecast.json").write_text(
+                json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
+            (out / "run.json").write_text(
+                json.dumps(result["run"], indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
+            err_console.print(f"Wrote forecast.json and run.json to {out}")
+    if as_json:
+        emit_json(result)
+        return
+    t = Table(
+        title=f"{result['la']}: EHC plans at January (person-level, from {start}; "
+        f"{sims:,} simulations, seed {seed})"
+    )
+    for c in ("January", "p05", "p10", "p50", "p90", "p95"):
+        t.add_column(c, justify="right")
+    for row in result["total"]:
+        t.add_row(
+            str(row["year"]), *(f"{row[k]:,.0f}" for k in ("p05", "p10", "p50", "p90", "p95"))
+        )
+    console.print(t)
+    f = Table(title="High needs block (unmitigated): median and 80% interval")
+    for c in ("financial year", "spend", "income", "in-year balance", "cumulative balance"):
+        f.add_column(c, justify="right")
+    fin = result["finance"]
+    for i, row in enumerate(fin["total_spend"]):
+        inc, bal, cum = (
+            fin["total_income"][i],
+            fin["in_year_balance"][i],
+            fin["cumulative_balance"][i],
+        )
+        f.add_row(
+            row["financial_year"],
+            _money(row["p50"]),
+            _money(inc["p50"]),
+            f"{_money(bal['p50'])} ({_money(bal['p10'])} to {_money(bal['p90'])})",
+            f"{_money(cum['p50'])} ({_money(cum['p10'])} to {_money(cum['p90'])})",
+        )
+    console.print(f)
+    if "gap" in result:
+        g = Table(title="Unmitigated and mitigated in-year deficit, and the gap that remains")
+        for c in ("financial year", "unmitigated deficit", "mitigated deficit (gap)"):
+            g.add_column(c, justify="right")
+        un = result["unmitigated"]["finance"]["in_year_balance"]
+        for i, row in enumerate(result["gap"]["in_year_deficit"]):
+            u = un[i]
+            g.add_row(
+                row["financial_year"],
+                f"{_money(-u['p50'])} ({_money(-u['p90'])} to {_money(-u['p10'])})",
+                f"{_money(row['p50'])} ({_money(row['p10'])} to {_money(row['p90'])})",
+            )
+        console.print(g)
+        goal = result["goal_seek"]
+        console.print(
+            f"Goal seek ({goal.get('criterion', '')} by {goal.get('target_financial_year', '')}):"
+            f" {goal.get('result', goal)}"
+            + (f" (multiplier {goal['multiplier']:.2f})" if goal.get("multiplier") else "")
+        )
+        console.print(
+            "Levers, their assumptions and the provision each requires: see "
+            "benefits_profile and opportunity_matrix in --json / --out."
+        )
 
 
 @app.command("backtest")

@@ -109,9 +109,9 @@ def forecast_public(
                 "shares_from": {"setting": s_year, "need": n_year},
                 "finance": {
                     "available": False,
-                    "why": "public data hold no high needs spend or unit costs by setting; run "
-                    "the forecast on the council's own return (finance and unit_costs tables) "
-                    "for spend, income and the DSG deficit with intervals",
+                    "why": "public data hold no high needs spend or unit costs by setting; "
+                    "'dbv forecast --return DIR' on the council's own return (finance and "
+                    "unit_costs tables) gives spend, income and the DSG deficit with intervals",
                 },
                 "warnings": warnings,
                 "run": {
