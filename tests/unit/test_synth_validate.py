@@ -23,8 +23,9 @@ def test_clean_synthetic_la_has_no_errors(base: Path) -> None:
     assert report.counts["error"] == 0 and report.counts["blocking"] == 0
 
 
-def test_every_injected_defect_is_found_where_it_was_put(base: Path) -> None:
-    folder = cached_return(base, seed=2025, size=1.0, defects=True)
+@pytest.mark.parametrize("size", [0.3, 1.0])
+def test_every_injected_defect_is_found_where_it_was_put(base: Path, size: float) -> None:
+    folder = cached_return(base, seed=2025, size=size, defects=True)
     defects = json.loads((folder / "_defects.json").read_text())
     assert len(defects) >= 8
     report = validate(folder)

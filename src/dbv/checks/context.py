@@ -11,12 +11,11 @@ import polars as pl
 from dbv.checks import frames
 from dbv.dataret.census import census_date
 from dbv.dataret.reader import DataReturn
+from dbv.dataret.years import latest_date
 from dbv.errors import DbvError
 
 # The dates that say how far the return reaches (as dbv.dataret.years.census_years uses).
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # census years dbv accepts
-
-_REACH = {"named_plan": ("start_date", "cease_date"), "placement": ("entry_date",)}
 
 
 @dataclass
@@ -59,22 +58,12 @@ class CheckContext:
 
 
 def default_census_year(ret: DataReturn, today: dt.date | None = None) -> int:
-    """The latest January census on or before the latest plan start, plan cease or placement
-    entry date (the rule of :func:`dbv.dataret.years.census_years`), ignoring dates after
-    ``today`` (typos such as 2052). The latest census before ``today`` if there are none.
-    Kept within the years dbv accepts (1900-2200), however odd the dates."""
+    """The latest January census on or before the latest date anywhere in the return (the
+    rule of :func:`dbv.dataret.years.census_years`), ignoring dates after ``today`` (typos
+    such as 2052). The latest census before ``today`` if there are none. Kept within the years
+    dbv accepts (1900-2200), however odd the dates."""
     today = today or dt.date.today()
-    latest = today
-    found = [
-        frames.typed_rows(ret, name)
-        .select(pl.max_horizontal(pl.col(c).filter(pl.col(c) <= today).max() for c in columns))
-        .item()
-        for name, columns in _REACH.items()
-        if name in ret.tables
-    ]
-    dates = [d for d in found if isinstance(d, dt.date)]
-    if dates:
-        latest = max(dates)
+    latest = latest_date(ret, today) or today
     year = latest.year if census_date(latest.year) <= latest else latest.year - 1
     return min(max(year, FIRST_YEAR), LAST_YEAR)
 

@@ -90,12 +90,25 @@ def derive_cmd(
     """
     import polars as pl
 
+    from dbv.checks import validate
     from dbv.dataret.derive import funnel, snapshots, transitions
     from dbv.dataret.publish import publish_funnel
     from dbv.dataret.reader import read_return
     from dbv.dataret.years import census_years
+    from dbv.errors import DataFileError
 
     with boundary():
+        report = validate(source)
+        blocking = [r for r in report.results if r.severity == "blocking"]
+        if blocking:
+            b = blocking[0]
+            raise DataFileError(
+                f"the return cannot be used yet: {b.message}",
+                file=b.file,
+                row=b.row,
+                column=b.column,
+                fix=f"{b.action} ('dbv validate {source}' lists every problem)",
+            )
         ret = read_return(source)
         years = census_years(ret, first_year, last_year)
         snaps = snapshots(ret, years)
