@@ -78,3 +78,18 @@ def test_backtest_command_in_person_level_mode(tmp_path_factory: pytest.TempPath
     payload = json.loads(result.stdout)
     assert payload["mode"] == "person-level"
     assert {s["method"] for s in payload["scores"]} >= {"person_markov", "no_change"}
+
+
+def test_backtest_population_hides_later_estimates() -> None:
+    from dbv.forecast.person.backtest import population_known_at
+
+    pop = pl.DataFrame(
+        {
+            "year": [2020, 2021, 2022, 2023],
+            "age": [5, 5, 5, 5],
+            "population": [100, 110, 999, 130],
+            "kind": ["estimate", "estimate", "estimate", "projection"],
+        }
+    )
+    known = population_known_at(pop, 2021, 2023).sort("year")
+    assert known["population"].to_list() == [100, 110, 110, 130]  # 2022 carried, 2023 projected

@@ -67,6 +67,12 @@ def backtest_frames(
     Simulations for origin o use seed ``seed + o``."""
     if not origins or not horizons or min(horizons) < 1:
         raise UsageError("give at least one origin and horizons of 1 year or more")
+    last_census = int(snapshots["year"].max())  # type: ignore[arg-type]
+    if not any(o + h <= last_census for o in origins for h in horizons):
+        raise UsageError(
+            f"no origin and horizon leaves a later January to compare with (last {last_census})",
+            fix=f"use origins up to {last_census - min(horizons)}",
+        )
     totals = snapshots.group_by("year").len().sort("year")
     actual = dict(zip(totals["year"].to_list(), totals["len"].to_list(), strict=True))
     if first_year is None:
@@ -77,7 +83,8 @@ def backtest_frames(
         if not hs:
             continue
         h_max = max(hs)
-        model = PersonLevelModel(config).fit(snapshots, transitions, population, origin, first_year)
+        known = population_known_at(population, origin, origin + h_max)
+        model = PersonLevelModel(config).fit(snapshots, transitions, known, origin, first_year)
         point = model.predict(h_max).sum(axis=0)
         sims = model.simulate_paths(h_max, n_sims, seed + origin).totals()
         rows += _rows(model.alias, origin, hs, point, sims, actual)
@@ -122,3 +129,21 @@ def _rows(
             }
         )
     return out
+
+
+def population_known_at(population: pl.DataFrame, origin: int, last: int) -> pl.DataFrame:
+    """The population a forecaster had at the origin: estimates up to the origin year and,
+    after it, the projections in the table, or else the origin year's figures carried forward
+    by age (never the later estimates, which were not yet published)."""
+    upto = population.filter(pl.col("year") <= origin)
+    later = population.filter((pl.col("year") > origin) & (pl.col("kind") == "projection"))
+    have = set(later["year"].unique().to_list())
+    base = upto.filter(pl.col("year") == origin)
+    carried = [
+        base.with_columns(
+            pl.lit(y, dtype=base.schema["year"]).alias("year"), pl.lit("projection").alias("kind")
+        )
+        for y in range(origin + 1, last + 1)
+        if y not in have
+    ]
+    return pl.concat([upto, later, *carried], how="vertical_relaxed")
