@@ -116,7 +116,14 @@ def derive_cmd(
         fun = funnel(ret)
         # calendar years after the last census are partial: not published
         published = publish_funnel(fun.filter(pl.col("year") < years[-1]))
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataFileError(
+                f"cannot create the output folder: {exc}",
+                file=out,
+                fix="choose a folder you can write to",
+            ) from None
         snaps.write_csv(out / "snapshots.csv")
         trans.write_csv(out / "transitions.csv")
         published.write_csv(out / "funnel.csv")

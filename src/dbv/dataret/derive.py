@@ -41,6 +41,24 @@ SNAPSHOT_COLUMNS = [
     "sex",
 ]
 PHASE_TRANSFERS = {(-1, 0), (6, 7), (11, 12)}
+TRANSITION_SCHEMA = {
+    "year_from": pl.Int32,
+    "year_to": pl.Int32,
+    "person_id": pl.String,
+    "kind": pl.String,
+    "group_from": pl.String,
+    "group_to": pl.String,
+    "need_from": pl.String,
+    "need_to": pl.String,
+    "ncy_from": pl.Int32,
+    "ncy_to": pl.Int32,
+    "age_from": pl.Int32,
+    "age_to": pl.Int32,
+    "cease_reason": pl.String,
+    "moved": pl.Boolean,
+    "need_changed": pl.Boolean,
+    "phase_transfer": pl.Boolean,
+}
 
 
 def _current(df: pl.DataFrame, start: str, end: str, on: dt.date) -> pl.DataFrame:
@@ -147,8 +165,8 @@ def transitions(snaps: pl.DataFrame, ret: DataReturn) -> pl.DataFrame:
                 .alias("kind"),
             )
         )
-    if not parts:
-        return pl.DataFrame()
+    if not parts:  # fewer than two Januaries: no transitions, same columns
+        return pl.DataFrame(schema=TRANSITION_SCHEMA)
     out = pl.concat(parts, how="diagonal_relaxed")
     stayer = pl.col("kind") == "stayer"
     transfer = pl.any_horizontal(

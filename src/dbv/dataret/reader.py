@@ -78,6 +78,12 @@ def read_return(path: Path, schema: Schema | None = None) -> DataReturn:
             fix="give the folder holding the CSV files (or the .xlsx workbook); "
             "'dbv template --out DIR' writes blank templates",
         )
+    if path.is_file() and path.suffix.lower() == ".csv":
+        raise DataFileError(
+            "a data return is a folder of CSV files (or one workbook), not a single CSV",
+            file=path,
+            fix=f"give the folder that holds it: {path.parent}",
+        )
     if path.is_file():
         return _read_workbook(path, schema)
     tables: dict[str, RawTable] = {}

@@ -26,7 +26,7 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def decode_utf8(data: bytes, path: Path) -> str:
+def decode_utf8(data: bytes, path: Path, fix: str | None = None) -> str:
     """Decode UTF-8 (with or without a BOM); name the line of the first bad byte otherwise."""
     try:
         return data.decode("utf-8-sig")
@@ -36,7 +36,8 @@ def decode_utf8(data: bytes, path: Path) -> str:
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             file=path,
             row=line,
-            fix="re-download the official file, or save it as 'CSV UTF-8' from your spreadsheet",
+            fix=fix
+            or "re-download the official file, or save it as 'CSV UTF-8' from your spreadsheet",
         ) from None
 
 
@@ -63,7 +64,7 @@ def read_csv_strings(path: Path, fix: str = OFFICIAL_FIX) -> pl.DataFrame:
     data = path.read_bytes()
     if not data.strip():
         raise DataFileError("the file is empty", file=path, fix=fix)
-    text = decode_utf8(data, path)
+    text = decode_utf8(data, path, fix)
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
