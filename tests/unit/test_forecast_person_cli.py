@@ -38,6 +38,10 @@ def test_person_level_forecast_with_finance(folder: Path, tmp_path: Path) -> Non
     assert out["mode"] == "person-level" and [r["year"] for r in out["total"]] == [2026, 2027, 2028]
     for row in out["finance"]["in_year_balance"]:
         assert row["p05"] <= row["p50"] <= row["p95"]
+    d = out["decomposition"]
+    assert set(d["caseload"]) >= {"change", "population", "rate"}
+    assert set(d["placement_spend"]) >= {"change", "volume", "mix", "unit_cost"}
+    assert d["placement_spend"]["volume"]["p50"] > 0  # the synthetic LA keeps growing
     saved = (tmp_path / "forecast.json").read_bytes()
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0 and (tmp_path / "forecast.json").read_bytes() == saved

@@ -23,6 +23,7 @@ import numpy as np
 from dbv.errors import DataFileError, UsageError
 from dbv.finance import FinanceInputs, financial_year_caseload, fy_label
 from dbv.finance import project as finance_project
+from dbv.finance.decompose import decompose_caseload, decompose_spend
 from dbv.forecast.person import PersonLevelModel, Rates
 from dbv.forecast.person.counts import population_grid
 from dbv.scenarios.apply import (
@@ -98,6 +99,7 @@ def run_person(
         "method": METHOD,
         **_caseload_block(ctx, base),
         "finance": _finance_block(ctx, base),
+        "decomposition": _decomposition(ctx, base),
     }
     if scenario is None:
         return out
@@ -252,7 +254,47 @@ def _finance(
         lines["in_year_balance"] += saving
         lines["cumulative_balance"] += np.cumsum(saving, axis=1)
     lines["group_spend"] = spend
+    lines["group_caseload"] = caseload
     return lines
+
+
+def _decomposition(ctx: Context, res: Result) -> dict[str, Any]:
+    """Why the unmitigated figures change over the horizon (additive LMDI, per simulation):
+    caseload into population and rate (plans per head, by NCY); spend into volume, provision
+    mix and unit cost (first to last financial year)."""
+    m = ctx.model
+    k, g, a = m.space_.shape
+    n, _, h = res.stock.shape
+    c0 = np.broadcast_to(m.stock_.reshape(k, g, a).sum(axis=(0, 1)).astype(np.float64), (n, a))
+    c1 = res.stock.reshape(n, k, g, a, h)[..., -1].sum(axis=(1, 2))
+    p0 = np.broadcast_to(ctx.population[:, 0], (n, a))
+    p1 = np.broadcast_to(ctx.population[:, -1], (n, a))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r0 = np.where(p0 > 0, c0 / p0, 0.0)
+        r1 = np.where(p1 > 0, c1 / p1, 0.0)
+    cas = decompose_caseload(p0, p1, r0, r1)
+    cl = res.finance["group_caseload"]
+    sp = res.finance["group_spend"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u0 = np.where(cl[:, :, 0] > 0, sp[:, :, 0] / cl[:, :, 0], np.nan)
+        u1 = np.where(cl[:, :, -1] > 0, sp[:, :, -1] / cl[:, :, -1], np.nan)
+    spend = decompose_spend(cl[:, :, 0], cl[:, :, -1], u0, u1)
+    labels = _fy_labels(ctx)
+    return {
+        "caseload": {
+            "from_january": ctx.years[0],
+            "to_january": ctx.years[-1] + 1,
+            "change": _money(cas.total),
+            **{name: _money(v) for name, v in cas.components.items()},
+        },
+        "placement_spend": {
+            "from": labels[0],
+            "to": labels[-1],
+            "unit": "£ cash",
+            "change": _money(spend.total),
+            **{name: _money(v) for name, v in spend.components.items()},
+        },
+    }
 
 
 def _fy_labels(ctx: Context) -> list[str]:
