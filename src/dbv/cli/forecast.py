@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -20,7 +20,7 @@ from dbv.cli.common import (
     err_console,
     progress_bar,
 )
-from dbv.errors import UsageError
+from dbv.errors import DataFileError, UsageError
 
 LAArg = Annotated[str, typer.Option("--la", help="LA name, 3-digit code or E-code; or 'all'.")]
 
@@ -97,27 +97,16 @@ def forecast_cmd(
         records = forecast_public(ctx, las, origin or ctx.geo.latest_year, horizon, sims, seed)
         payload = records if la.lower() == "all" else records[0]
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(payload, indent=2, sort_keys=True)
-            (out / "forecast.json").write_text(text + "\n", encoding="utf-8")
-            (out / "run.json").write_text(
-                json.dumps(records[0]["run"], indent=2, sort_keys=True) + "\n", encoding="utf-8"
-            )
-            err_console.print(f"Wrote forecast.json and run.json to {out}")
+            _write(out, payload, records[0]["run"])
     if as_json:
         emit_json(payload)
         return
     for r in records[:1] if la.lower() != "all" else []:
-        t = Table(
-            title=f"{r['la']['name']}: EHC plans at January (forecast from {r['origin']}; "
-            f"{sims:,} simulations, seed {seed})"
+        t = _bands_table(
+            f"{r['la']['name']}: EHC plans at January (forecast from {r['origin']}; "
+            f"{sims:,} simulations, seed {seed})",
+            r["total"],
         )
-        for c in ("January", "p05", "p10", "p50", "p90", "p95"):
-            t.add_column(c, justify="right")
-        for row in r["total"]:
-            t.add_row(
-                str(row["year"]), *(f"{row[k]:,.0f}" for k in ("p05", "p10", "p50", "p90", "p95"))
-            )
         console.print(t)
         for w in r["warnings"]:
             console.print(f"[yellow]Note:[/] {w}")
@@ -136,6 +125,32 @@ def forecast_cmd(
                 f"{last['p90']:,.0f}",
             )
         console.print(t)
+
+
+def _write(out: Path, payload: Any, run: Any) -> None:
+    """forecast.json and run.json, sorted keys (same inputs and seed: identical bytes)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFileError(
+            f"cannot create the output folder: {exc}",
+            file=out,
+            fix="choose a folder you can write to",
+        ) from None
+    for name, obj in (("forecast.json", payload), ("run.json", run)):
+        (out / name).write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", "utf-8")
+    err_console.print(f"Wrote forecast.json and run.json to {out}")
+
+
+def _bands_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    t = Table(title=title)
+    for c in ("January", "p05", "p10", "p50", "p90", "p95"):
+        t.add_column(c, justify="right")
+    for row in rows:
+        t.add_row(
+            str(row["year"]), *(f"{row[k]:,.0f}" for k in ("p05", "p10", "p50", "p90", "p95"))
+        )
+    return t
 
 
 def _money(v: float) -> str:
@@ -179,27 +194,15 @@ def _person(
             "package_version": __import__("dbv").__version__,
         }
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / "forecast.json").write_text(
-                json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-            )
-            (out / "run.json").write_text(
-                json.dumps(result["run"], indent=2, sort_keys=True) + "\n", encoding="utf-8"
-            )
-            err_console.print(f"Wrote forecast.json and run.json to {out}")
+            _write(out, result, result["run"])
     if as_json:
         emit_json(result)
         return
-    t = Table(
-        title=f"{result['la']}: EHC plans at January (person-level, from {start}; "
-        f"{sims:,} simulations, seed {seed})"
+    t = _bands_table(
+        f"{result['la']}: EHC plans at January (person-level, from {start}; "
+        f"{sims:,} simulations, seed {seed})",
+        result["total"],
     )
-    for c in ("January", "p05", "p10", "p50", "p90", "p95"):
-        t.add_column(c, justify="right")
-    for row in result["total"]:
-        t.add_row(
-            str(row["year"]), *(f"{row[k]:,.0f}" for k in ("p05", "p10", "p50", "p90", "p95"))
-        )
     console.print(t)
     f = Table(title="High needs block (unmitigated): median and 80% interval")
     for c in ("financial year", "spend", "income", "in-year balance", "cumulative balance"):
