@@ -93,7 +93,10 @@ def beta_posterior(
 
 
 def beta_ppf(q: float, a: float, b: float) -> float:
-    """Quantile of Beta(a, b) by bisection on the regularised incomplete beta function."""
+    """Quantile of Beta(a, b) by bisection on the regularised incomplete beta function (upper
+    quantiles through the mirror image, so both tails keep their precision)."""
+    if q > 0.5:
+        return 1.0 - beta_ppf(1.0 - q, b, a)
     lo, hi = 0.0, 1.0
     for _ in range(1100):  # relative precision even for quantiles near 0 (small a)
         if hi - lo <= 1e-13 * hi:

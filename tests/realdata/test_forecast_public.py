@@ -138,3 +138,37 @@ def test_backtest_command_one_la(data_dir: Path, cache_dir: Path) -> None:
     scores = json.loads(result.output)["scores"]
     assert {s["method"] for s in scores} >= {"dbv_indicators", "no_change", "linear_trend"}
     assert all(s["n"] in (3, 4) for s in scores)
+
+
+def test_public_finance_is_indicative_with_intervals(ctx: Context) -> None:
+    derby, london = ctx.geo.resolve("Derby"), ctx.geo.resolve("City of London")
+    a, c = forecast_public(ctx, [derby, london], 2025, 3, 400, 5)
+    fin = a["finance"]
+    assert fin["available"] and fin["indicative"] and len(fin["assumptions"]) >= 4
+    allocation = ctx.series(derby.code)["dsg_hnb_allocation"]
+    base = int(fin["base_year"][:4])
+    assert base == max(y for y in allocation if y <= 2025)
+    assert fin["hnb_income_base_year"] == round(allocation[base])
+    years = [r["financial_year"] for r in fin["total_spend"]]
+    assert years == ["2025-26", "2026-27", "2027-28"]
+    for line in ("total_spend", "total_income", "in_year_balance", "cumulative_balance"):
+        for r in fin[line]:
+            assert r["p10"] <= r["p50"] <= r["p90"]
+    # no opening balance is published: the first year's cumulative is its in-year balance
+    assert fin["cumulative_balance"][0] == fin["in_year_balance"][0]
+    spread = [r["p90"] - r["p10"] for r in fin["total_spend"]]
+    assert spread == sorted(spread)  # caseload uncertainty widens the £ interval
+    # income grows from the published allocation by the (positive) growth assumption
+    assert fin["total_income"][0]["p50"] > allocation[base]
+    assert not c["finance"]["available"] and "allocation" in c["finance"]["why"]
+
+
+def test_public_finance_england_total_is_plausible(ctx: Context) -> None:
+    records = forecast_public(ctx, ctx.geo.current(), 2025, 1, 200, 5)
+    fins = [r["finance"] for r in records if r["finance"]["available"]]
+    assert len(fins) >= 145
+    spend = sum(f["total_spend"][0]["p50"] for f in fins)
+    income = sum(f["total_income"][0]["p50"] for f in fins)
+    # national high needs spend ran above the HNB allocation from 2018 on; defaults must agree
+    # in direction and stay within a plausible band (spend 0.95-1.5 x income)
+    assert 0.95 * income < spend < 1.5 * income

@@ -42,9 +42,27 @@ def test_person_level_forecast_with_finance(folder: Path, tmp_path: Path) -> Non
     assert set(d["caseload"]) >= {"change", "population", "rate"}
     assert set(d["placement_spend"]) >= {"change", "volume", "mix", "unit_cost"}
     assert d["placement_spend"]["volume"]["p50"] > 0  # the synthetic LA keeps growing
-    saved = (tmp_path / "forecast.json").read_bytes()
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["seed"] == 2025 and run["config"]["horizon"] == 3
+    hashed = {d["file"]: d["sha256"] for d in run["data"]}
+    assert len(hashed["person.csv"]) == 64 and "engagement/case_review.csv" in hashed
+    assert set(run["versions"]) >= {"dbv", "python", "numpy", "polars"}
+    saved = (tmp_path / "forecast.json").read_bytes(), (tmp_path / "run.json").read_bytes()
     again = CliRunner().invoke(app, args)
-    assert again.exit_code == 0 and (tmp_path / "forecast.json").read_bytes() == saved
+    assert again.exit_code == 0
+    files = (tmp_path / "forecast.json").read_bytes(), (tmp_path / "run.json").read_bytes()
+    assert files == saved
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_backtest_writes_run_json(folder: Path, tmp_path: Path) -> None:
+    args = ["backtest", "--return", str(folder), "--origins", "2023..2023", "--horizons", "1"]
+    result = CliRunner().invoke(app, [*args, "--sims", "100", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["config"]["mode"] == "person-level" and run["config"]["origins"] == [2023]
+    assert any(d["file"] == "person.csv" for d in run["data"])
+    assert (tmp_path / "backtest_scores.csv").exists()
 
 
 def test_scenario_shows_unmitigated_mitigated_and_gap_together(folder: Path) -> None:

@@ -256,3 +256,51 @@ def test_goal_seek_finds_the_multiplier_when_reachable(ctx: Context) -> None:
     assert goal["result"].startswith("reachable")
     assert 0 < goal["multiplier"] < 1 and goal["balance_at_multiplier"]["p50"] >= 0
     assert goal["balance_at_1x"]["p50"] >= 0
+
+
+def test_savings_are_shown_net_of_alternative_costs_and_investment(
+    library_run: dict[str, Any],
+) -> None:
+    bp = library_run["benefits_profile"]
+    assert len(bp["investments"]) == 5
+    for gross, net, net_all in zip(
+        bp["gross"], bp["total"], bp["net_of_all_investment"], strict=True
+    ):
+        for q in ("p10", "p50", "p90"):
+            assert net_all[q] <= net[q] <= gross[q]
+    sen = next(b for b in bp["levers"] if b["lever"] == "sen_support_first")
+    assert sen["assumptions"]["alternative_cost"].startswith("£0 to £4,000")
+    assert sen["alternative_cost_by_year"][-1]["p50"] > 0
+    for g, a, n in zip(
+        sen["gross_by_year"], sen["alternative_cost_by_year"], sen["by_year"], strict=True
+    ):
+        assert n["p50"] <= g["p50"] and a["p10"] >= 0
+    hnb = {r["financial_year"]: r["hnb"] for r in bp["investment_by_year"]}
+    assert hnb["2026-27"] == 240000 and hnb["2025-26"] == 0
+
+
+def test_block_funded_investment_lands_in_the_mitigated_balance(ctx: Context) -> None:
+    from dbv.scenarios.run import _costs, _scenario_blocks
+
+    raw: dict[str, Any] = {
+        "name": "t",
+        "version": "1",
+        "description": "test",
+        "levers": [lever("mainstream_not_specialist", 0.0)],
+        "investments": [
+            {"item": "team", "financial_year": "2026-27", "amount": 100000, "funded_by": "hnb"},
+            {"item": "set-up", "financial_year": "2026-27", "amount": 50000, "funded_by": "grant"},
+        ],
+    }
+    sc = parse(raw)
+    base = simulate(ctx)
+    out = _scenario_blocks(ctx, base, sc, None)
+    un = out["unmitigated"]["finance"]["total_spend"]
+    mi = out["mitigated"]["finance"]["total_spend"]
+    diff = {u["financial_year"]: m["p50"] - u["p50"] for u, m in zip(un, mi, strict=True)}
+    assert diff["2026-27"] == pytest.approx(100000, abs=2) and diff["2027-28"] == pytest.approx(0)
+    net_all = {
+        r["financial_year"]: r["p50"] for r in out["benefits_profile"]["net_of_all_investment"]
+    }
+    assert net_all["2026-27"] == pytest.approx(-150000, abs=2)
+    assert not _costs(ctx, sc, [("unmitigated", base)])["alternative_total"].any()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -102,3 +103,57 @@ def test_example_yaml_round_trip(tmp_path: Path) -> None:
     p = tmp_path / "s.yaml"
     p.write_text(yaml.safe_dump(raw))
     assert load_scenario(p).levers[0].size.describe() == "mean 20%, sd 5% (beta)"
+
+
+@pytest.mark.parametrize(
+    ("extra", "lever_extra", "message"),
+    [
+        ({"investments": [{"item": "x", "financial_year": "2026-27", "amount": -1}]}, {}, "amount"),
+        ({"investments": [{"item": "x", "financial_year": "soon", "amount": 1}]}, {}, "financial"),
+        (
+            {"investments": [{"item": "x", "financial_year": 2026, "amount": 1, "lever": "zz"}]},
+            {},
+            "not a lever",
+        ),
+        ({"investments": [{"item": "x", "amount": 1}]}, {}, "financial_year"),
+        ({}, {"alternative_cost": 5000}, "sen_support"),
+    ],
+)
+def test_costs_are_checked(
+    extra: dict[str, Any], lever_extra: dict[str, Any], message: str
+) -> None:
+    raw = {
+        "name": "t",
+        "version": "1",
+        "description": "d",
+        "levers": [
+            {
+                "kind": "state_not_independent",
+                "size": 0.1,
+                "requires": "places",
+                **lever_extra,
+            }
+        ],
+        **extra,
+    }
+    with pytest.raises(ParameterError, match=message):
+        parse(raw)
+
+
+def test_sen_support_alternative_cost_default_and_override() -> None:
+    base = {"kind": "sen_support", "size": 0.1, "requires": "outreach"}
+    default = parse({"name": "t", "version": "1", "description": "d", "levers": [base]})
+    assert default.levers[0].alternative_cost is not None
+    assert default.levers[0].alternative_cost.high == 4000
+    given = parse(
+        {
+            "name": "t",
+            "version": "1",
+            "description": "d",
+            "levers": [
+                {**base, "alternative_cost": {"distribution": "uniform", "low": 1, "high": 2}}
+            ],
+        }
+    )
+    assert given.levers[0].alternative_cost is not None
+    assert (given.levers[0].alternative_cost.low, given.levers[0].alternative_cost.high) == (1, 2)

@@ -21,6 +21,7 @@ from dbv.cli.common import (
     progress_bar,
 )
 from dbv.errors import DataFileError, UsageError
+from dbv.runinfo import file_hashes, run_record
 
 LAArg = Annotated[str, typer.Option("--la", help="LA name, 3-digit code or E-code; or 'all'.")]
 
@@ -108,6 +109,17 @@ def forecast_cmd(
             r["total"],
         )
         console.print(t)
+        fin = r["finance"]
+        if fin["available"]:
+            console.print(
+                _finance_table(
+                    fin, f"Indicative high needs block (public data, base {fin['base_year']})"
+                )
+            )
+            for a in fin["assumptions"]:
+                console.print(f"[yellow]Assumption:[/] {a}")
+        else:
+            console.print(f"[yellow]No finance:[/] {fin['why']}")
         for w in r["warnings"]:
             console.print(f"[yellow]Note:[/] {w}")
     if la.lower() == "all":
@@ -127,8 +139,35 @@ def forecast_cmd(
         console.print(t)
 
 
+def _finance_table(fin: dict[str, Any], title: str) -> Table:
+    f = Table(title=f"{title}: median and 80% interval")
+    for c in ("financial year", "spend", "income", "in-year balance", "cumulative balance"):
+        f.add_column(c, justify="right")
+    for i, row in enumerate(fin["total_spend"]):
+        inc, bal, cum = (
+            fin["total_income"][i],
+            fin["in_year_balance"][i],
+            fin["cumulative_balance"][i],
+        )
+        f.add_row(
+            row["financial_year"],
+            _money(row["p50"]),
+            _money(inc["p50"]),
+            f"{_money(bal['p50'])} ({_money(bal['p10'])} to {_money(bal['p90'])})",
+            f"{_money(cum['p50'])} ({_money(cum['p10'])} to {_money(cum['p90'])})",
+        )
+    return f
+
+
 def _write(out: Path, payload: Any, run: Any) -> None:
     """forecast.json and run.json, sorted keys (same inputs and seed: identical bytes)."""
+    _make_dir(out)
+    _dump(out / "forecast.json", payload)
+    _dump(out / "run.json", run)
+    err_console.print(f"Wrote forecast.json and run.json to {out}")
+
+
+def _make_dir(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -137,9 +176,13 @@ def _write(out: Path, payload: Any, run: Any) -> None:
             file=out,
             fix="choose a folder you can write to",
         ) from None
-    for name, obj in (("forecast.json", payload), ("run.json", run)):
-        (out / name).write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", "utf-8")
-    err_console.print(f"Wrote forecast.json and run.json to {out}")
+
+
+def _dump(path: Path, obj: Any) -> None:
+    """Write JSON through a temporary file, so a failed run never leaves half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", "utf-8")
+    tmp.replace(path)
 
 
 def _bands_table(title: str, rows: list[dict[str, Any]]) -> Table:
@@ -182,17 +225,18 @@ def _person(
         with progress_bar(not as_json and err_console.is_terminal) as bar:
             bar("forecast, finance and scenario", 0, 1)
             result = run_person(return_dir, start, horizon, sims, seed, scenario)
-        result["run"] = {
-            "config": {
+        inputs = [return_dir] + ([] if scenario_path is None else [scenario_path])
+        result["run"] = run_record(
+            {
                 "return": str(return_dir),
                 "origin": start,
                 "horizon": horizon,
                 "sims": sims,
                 "scenario": None if scenario_path is None else str(scenario_path),
             },
-            "seed": seed,
-            "package_version": __import__("dbv").__version__,
-        }
+            seed,
+            file_hashes(inputs, return_dir),
+        )
         if out is not None:
             _write(out, result, result["run"])
     if as_json:
@@ -204,24 +248,7 @@ def _person(
         result["total"],
     )
     console.print(t)
-    f = Table(title="High needs block (unmitigated): median and 80% interval")
-    for c in ("financial year", "spend", "income", "in-year balance", "cumulative balance"):
-        f.add_column(c, justify="right")
-    fin = result["finance"]
-    for i, row in enumerate(fin["total_spend"]):
-        inc, bal, cum = (
-            fin["total_income"][i],
-            fin["in_year_balance"][i],
-            fin["cumulative_balance"][i],
-        )
-        f.add_row(
-            row["financial_year"],
-            _money(row["p50"]),
-            _money(inc["p50"]),
-            f"{_money(bal['p50'])} ({_money(bal['p10'])} to {_money(bal['p90'])})",
-            f"{_money(cum['p50'])} ({_money(cum['p10'])} to {_money(cum['p90'])})",
-        )
-    console.print(f)
+    console.print(_finance_table(result["finance"], "High needs block (unmitigated)"))
     if "gap" in result:
         g = Table(title="Unmitigated and mitigated in-year deficit, and the gap that remains")
         for c in ("financial year", "unmitigated deficit", "mitigated deficit (gap)"):
@@ -280,9 +307,11 @@ def backtest_cmd(
             from dbv.forecast.person.backtest import backtest_person
 
             results = backtest_person(return_dir, years, hs, sims, seed)
+            data = file_hashes([return_dir], return_dir)
             _report(
-                results, score(results), out, as_json, return_dir.name, years, hs, sims, seed, mode
-            )
+                results, score(results), out, as_json, return_dir.name, years, hs, sims, seed, mode,
+                data,
+            )  # fmt: skip
             return
         ctx = Context.build(open_store(data_dir, cache_dir, progress=bar))
         p = panel_for(ctx)
@@ -296,7 +325,8 @@ def backtest_cmd(
                 f"{FIRST_ORIGIN}..{last - min(hs)}",
             )
         results = backtest_public(p, years, hs, sims, seed, codes=codes)
-        _report(results, score(results), out, as_json, la, years, hs, sims, seed, mode)
+        data = [{"dataset": s.dataset, "sha256": s.sha256} for s in ctx.store.sources]
+        _report(results, score(results), out, as_json, la, years, hs, sims, seed, mode, data)
 
 
 def _report(
@@ -310,11 +340,14 @@ def _report(
     sims: int,
     seed: int,
     mode: str,
+    data: list[dict[str, str]],
 ) -> None:
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+        config = {"la": la, "origins": years, "horizons": hs, "sims": sims, "mode": mode}
+        _make_dir(out)
         results.write_csv(out / "backtest_forecasts.csv")
         table.write_csv(out / "backtest_scores.csv")
+        _dump(out / "run.json", run_record(config, seed, data))
     if as_json:
         emit_json(
             {

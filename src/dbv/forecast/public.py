@@ -12,13 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from dbv import __version__
 from dbv.baseline.build import Context
 from dbv.errors import UsageError
 from dbv.forecast.backtest import fit_at, percentiles
 from dbv.forecast.models.indicators import FIRST_ORIGIN, LeadingIndicators
 from dbv.forecast.public_data import PublicPanel, load_panel
+from dbv.forecast.public_finance import public_finance
 from dbv.geography import LA
+from dbv.runinfo import run_record
 
 MODE = "public-aggregate"
 
@@ -107,19 +108,13 @@ def forecast_public(
                 },
                 "by_need": {g: _bands(total * sh, origin + 1) for g, sh in sorted(need.items())},
                 "shares_from": {"setting": s_year, "need": n_year},
-                "finance": {
-                    "available": False,
-                    "why": "public data hold no high needs spend or unit costs by setting; "
-                    "'dbv forecast --return DIR' on the council's own return (finance and "
-                    "unit_costs tables) gives spend, income and the DSG deficit with intervals",
-                },
+                "finance": public_finance(ctx, la.code, total, setting, origin, seed),
                 "warnings": warnings,
-                "run": {
-                    "config": {"origin": origin, "horizon": horizon, "sims": n_sims, "mode": MODE},
-                    "seed": seed,
-                    "data": [{"dataset": s.dataset, "sha256": s.sha256} for s in ctx.store.sources],
-                    "package_version": __version__,
-                },
+                "run": run_record(
+                    {"origin": origin, "horizon": horizon, "sims": n_sims, "mode": MODE},
+                    seed,
+                    [{"dataset": s.dataset, "sha256": s.sha256} for s in ctx.store.sources],
+                ),
             }
         )
     return out

@@ -60,4 +60,9 @@ def assumptions(lever: Lever) -> dict[str, Any]:
         "requires": lever.requires,
         "enablers": list(lever.enablers),
         "evidence": lever.evidence,
+        **(
+            {"alternative_cost": lever.alternative_cost.describe()}
+            if lever.alternative_cost is not None
+            else {}
+        ),
     }

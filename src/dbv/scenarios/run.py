@@ -35,6 +35,7 @@ from dbv.scenarios.apply import (
     run_steps,
     unit_cost_factor,
 )
+from dbv.scenarios.costs import FUNDERS, investment_paths
 from dbv.scenarios.outputs import MONEY, assumptions, pcts, rollup, series
 from dbv.scenarios.sample import draw, effects, ramp_factor
 from dbv.scenarios.spec import Scenario
@@ -346,24 +347,39 @@ def _scenario_blocks(
         stages.append(
             (lever.id, simulate(ctx, sub, {lv.id: eff[lv.id] for lv in sub.levers}, True))
         )
-    mitigated = stages[-1][1]
+    costs = _costs(ctx, scenario, stages)
+    mitigated = _charge(stages[-1][1], costs)
     info = {lv.id: assumptions(lv) for lv in levers}
     benefits = []
     for (_, before), (name, after) in zip(stages, stages[1:], strict=False):
-        saved = before.finance["total_spend"] - after.finance["total_spend"]
+        gross = before.finance["total_spend"] - after.finance["total_spend"]
+        alt = costs.get(name, np.zeros_like(gross))
         benefits.append(
             {
                 "lever": name,
                 "assumptions": info.get(name, {"lever": name, "requires": "capacity plan"}),
                 "by_year": [
-                    {"financial_year": lab, **_money(saved[:, t])} for t, lab in enumerate(labels)
+                    {"financial_year": lab, **_money(gross[:, t] - alt[:, t])}
+                    for t, lab in enumerate(labels)
                 ],
-                "total": _money(saved.sum(axis=1)),
+                "gross_by_year": [
+                    {"financial_year": lab, **_money(gross[:, t])} for t, lab in enumerate(labels)
+                ],
+                "alternative_cost_by_year": [
+                    {"financial_year": lab, **_money(alt[:, t])} for t, lab in enumerate(labels)
+                ],
+                "total": _money((gross - alt).sum(axis=1)),
             }
         )
-    total_saved = base.finance["total_spend"] - mitigated.finance["total_spend"]
+    gross_total = base.finance["total_spend"] - stages[-1][1].finance["total_spend"]
+    invest = {f: costs[f"invest_{f}"] for f in FUNDERS}
+    all_invest = sum(invest.values(), np.zeros_like(gross_total))
+    sum_alt = costs["alternative_total"]
+    net_total = base.finance["total_spend"] - mitigated.finance["total_spend"]
     gap = {
-        "note": "deficit = -balance of the mitigated run (above 0 is a deficit)",
+        "note": "deficit = -balance of the mitigated run (above 0 is a deficit); the mitigated "
+        "run pays the levers' alternative costs and the investments funded from the high needs "
+        "block",
         "in_year_deficit": [
             {"financial_year": lab, **_money(-mitigated.finance["in_year_balance"][:, t])}
             for t, lab in enumerate(labels)
@@ -374,6 +390,9 @@ def _scenario_blocks(
         ],
         "overflow_over_capacity": series(mitigated.overflow, [y + 1 for y in ctx.years], "year"),
     }
+    profile_total = [
+        {"financial_year": lab, **_money(net_total[:, t])} for t, lab in enumerate(labels)
+    ]
     return {
         "scenario": {"name": scenario.name, "version": scenario.version},
         "unmitigated": {**_caseload_block(ctx, base), "finance": _finance_block(ctx, base)},
@@ -383,16 +402,70 @@ def _scenario_blocks(
         },
         "gap": gap,
         "benefits_profile": {
-            "unit": "£ cash, unmitigated - mitigated spend (each lever added after the last)",
+            "unit": "£ cash, unmitigated - mitigated high needs spend (each lever added after "
+            "the last), net of each lever's alternative cost and of investments paid from the "
+            "block",
             "levers": benefits,
-            "total": [
-                {"financial_year": lab, **_money(total_saved[:, t])} for t, lab in enumerate(labels)
+            "investments": [inv.as_dict() for inv in scenario.investments],
+            "investment_by_year": [
+                {"financial_year": lab, **{f: round(float(invest[f][0, t])) for f in FUNDERS}}
+                for t, lab in enumerate(labels)
+            ],
+            "gross": [
+                {"financial_year": lab, **_money(gross_total[:, t])} for t, lab in enumerate(labels)
+            ],
+            "total": profile_total,
+            "net_of_all_investment": [
+                {
+                    "financial_year": lab,
+                    **_money(gross_total[:, t] - sum_alt[:, t] - all_invest[:, t]),
+                }
+                for t, lab in enumerate(labels)
             ],
         },
         "opportunity_matrix": _opportunity(ctx, stages, info),
         "tornado": _tornado(ctx, base, scenario, levers, eff),
-        "goal_seek": _goal_seek(ctx, base, scenario, eff, target_fy),
+        "goal_seek": _goal_seek(ctx, base, scenario, eff, target_fy, costs),
     }
+
+
+def _costs(ctx: Context, scenario: Scenario, stages: list[tuple[str, Result]]) -> dict[str, Floats]:
+    """Per lever id, the alternative cost of the children it keeps out of the caseload, and
+    ``invest_<funder>``: investments, each (n, T) £ by financial year."""
+    fys = ctx.years[ctx.fy_offset :]
+    levers = {lv.id: lv for lv in scenario.levers}
+    out: dict[str, Floats] = {}
+    alt_total = np.zeros((ctx.n, len(fys)))
+    for i, ((_, before), (name, after)) in enumerate(zip(stages, stages[1:], strict=False)):
+        lever = levers.get(name)
+        if lever is None or lever.alternative_cost is None:
+            continue
+        kept_out = np.maximum(
+            before.finance["group_caseload"].sum(axis=1)
+            - after.finance["group_caseload"].sum(axis=1),
+            0.0,
+        )
+        rng = np.random.default_rng([ctx.seed, 31, i])
+        out[name] = kept_out * lever.alternative_cost.draw(ctx.n, rng)[:, None]
+        alt_total += out[name]
+    out["alternative_total"] = alt_total
+    for funder, path in investment_paths(scenario.investments, fys, ctx.n).items():
+        out[f"invest_{funder}"] = path
+    return out
+
+
+def _charge(res: Result, costs: dict[str, Floats] | None) -> Result:
+    """The run with the alternative costs and the block-funded investments paid from the block."""
+    if not costs:
+        return res
+    extra = costs["alternative_total"] + costs["invest_hnb"]
+    if not extra.any():
+        return res
+    fin = dict(res.finance)
+    fin["total_spend"] = fin["total_spend"] + extra
+    fin["in_year_balance"] = fin["in_year_balance"] - extra
+    fin["cumulative_balance"] = fin["cumulative_balance"] - np.cumsum(extra, axis=1)
+    return Result(res.stock, res.overflow, fin)
 
 
 def _opportunity(
@@ -471,7 +544,12 @@ def _tornado(
 
 
 def _goal_seek(
-    ctx: Context, base: Result, scenario: Scenario, eff: dict[str, Floats], target: int | None
+    ctx: Context,
+    base: Result,
+    scenario: Scenario,
+    eff: dict[str, Floats],
+    target: int | None,
+    costs: dict[str, Floats] | None = None,
 ) -> dict[str, Any]:
     redirect = [lv for lv in scenario.levers if lv.kind in REDIRECT]
     fys = ctx.years[ctx.fy_offset :]
@@ -490,7 +568,8 @@ def _goal_seek(
             k: np.clip(v * mult, 0.0, 1.0) if k in {lv.id for lv in redirect} else v
             for k, v in eff.items()
         }
-        return simulate(ctx, scenario, scaled, True).finance["in_year_balance"][:, t]
+        res = _charge(simulate(ctx, scenario, scaled, True), costs)
+        return res.finance["in_year_balance"][:, t]
 
     now = balance(1.0)
     out["balance_at_1x"] = _money(now)

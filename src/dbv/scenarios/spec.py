@@ -14,6 +14,13 @@ from typing import Any
 import yaml
 
 from dbv.errors import ParameterError
+from dbv.scenarios.costs import (
+    Investment,
+    Money,
+    default_alternative_cost,
+    parse_investments,
+    parse_money,
+)
 
 KINDS = {
     "sen_support": "Needs met at SEN support without an EHC plan (new requests)",
@@ -49,6 +56,7 @@ LEVER_KEYS = {
     "from",
     "to",
     "evidence",
+    "alternative_cost",
 }
 DIST_KEYS = {"distribution", "value", "low", "high", "successes", "trials", "mean", "sd"}
 
@@ -88,6 +96,7 @@ class Lever:
     from_groups: tuple[str, ...] = ()
     to_group: str | None = None
     evidence: str = ""
+    alternative_cost: Money | None = None  # sen_support only: £ a child a year still paid
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ class Scenario:
     levers: tuple[Lever, ...]
     capacity: dict[str, dict[int, float]]
     path: Path | None = None
+    investments: tuple[Investment, ...] = ()
 
 
 def _err(msg: str, path: Path | None, fix: str, column: str | None = None) -> ParameterError:
@@ -176,6 +186,20 @@ def _lever(raw: dict[str, Any], i: int, path: Path | None) -> Lever:
             "the default, new_entrants, leaves settled children where they are",
             where,
         )
+    if "alternative_cost" in raw and kind != "sen_support":
+        raise _err(
+            f"{where}: alternative_cost is for sen_support levers",
+            path,
+            "other levers move children between settings whose unit costs the finance model has",
+            where,
+        )
+    alt = (
+        parse_money(raw["alternative_cost"], path, f"{where}.alternative_cost")
+        if "alternative_cost" in raw
+        else default_alternative_cost()
+        if kind == "sen_support"
+        else None
+    )
     return Lever(
         id=str(raw.get("id", f"{kind}_{i}")),
         kind=kind,
@@ -191,6 +215,7 @@ def _lever(raw: dict[str, Any], i: int, path: Path | None) -> Lever:
         from_groups=tuple(raw.get("from", DEFAULT_FROM.get(kind, []))),
         to_group=raw.get("to", DEFAULT_TO.get(kind)),
         evidence=str(raw.get("evidence", "")),
+        alternative_cost=alt,
     )
 
 
@@ -212,8 +237,15 @@ def parse(raw: dict[str, Any], path: Path | None = None) -> Scenario:
         str(g): {int(y): float(v) for y, v in years.items()}
         for g, years in (raw.get("capacity") or {}).items()
     }
+    investments = parse_investments(raw.get("investments"), path, set(ids))
     return Scenario(
-        str(raw["name"]), str(raw["version"]), str(raw["description"]), levers, capacity, path
+        str(raw["name"]),
+        str(raw["version"]),
+        str(raw["description"]),
+        levers,
+        capacity,
+        path,
+        investments,
     )
 
 
