@@ -16,6 +16,7 @@ from dbv.synth.engagement import schema_path
 TABLES = {
     "case_sample", "case_review", "case_review_reason", "case_consensus", "case_voice",
     "survey_response", "service_awareness", "likert_response", "readiness", "partnership_rating",
+    "service_capacity",
 }  # fmt: skip
 READINESS_AREAS = {
     "practicalities", "capacity", "capability", "leadership", "internal_communications", "culture",

@@ -85,6 +85,29 @@ def run_person(
 
     ``target_fy`` (goal seek) is the financial year by which the in-year balance should reach
     0 (default: the last projected one)."""
+    return run_person_detail(return_dir, origin, horizon, n_sims, seed, scenario, target_fy).output
+
+
+@dataclass(frozen=True)
+class PersonRun:
+    """``run_person``'s JSON-ready output plus the simulated runs behind it (for reports)."""
+
+    output: dict[str, Any]
+    ctx: Context
+    base: Result
+    mitigated: Result | None
+
+
+def run_person_detail(
+    return_dir: Path,
+    origin: int,
+    horizon: int,
+    n_sims: int,
+    seed: int,
+    scenario: Scenario | None = None,
+    target_fy: int | None = None,
+) -> PersonRun:
+    """As :func:`run_person`, keeping the simulations."""
     ctx, la = prepare(Path(return_dir), origin, horizon, n_sims, seed)
     base = simulate(ctx)
     if scenario is not None and scenario.capacity:
@@ -103,9 +126,10 @@ def run_person(
         "decomposition": _decomposition(ctx, base),
     }
     if scenario is None:
-        return out
-    out.update(_scenario_blocks(ctx, base, scenario, target_fy))
-    return out
+        return PersonRun(out, ctx, base, None)
+    blocks, mitigated = _scenario_run(ctx, base, scenario, target_fy)
+    out.update(blocks)
+    return PersonRun(out, ctx, base, mitigated)
 
 
 def prepare(
@@ -337,6 +361,12 @@ def _money(values: Floats) -> dict[str, float]:
 def _scenario_blocks(
     ctx: Context, base: Result, scenario: Scenario, target_fy: int | None
 ) -> dict[str, Any]:
+    return _scenario_run(ctx, base, scenario, target_fy)[0]
+
+
+def _scenario_run(
+    ctx: Context, base: Result, scenario: Scenario, target_fy: int | None
+) -> tuple[dict[str, Any], Result]:
     levers = ordered(scenario.levers)
     eff = effects(scenario, ctx.years, ctx.n, ctx.seed)
     labels = _fy_labels(ctx)
@@ -393,7 +423,7 @@ def _scenario_blocks(
     profile_total = [
         {"financial_year": lab, **_money(net_total[:, t])} for t, lab in enumerate(labels)
     ]
-    return {
+    out = {
         "scenario": {"name": scenario.name, "version": scenario.version},
         "unmitigated": {**_caseload_block(ctx, base), "finance": _finance_block(ctx, base)},
         "mitigated": {
@@ -427,6 +457,7 @@ def _scenario_blocks(
         "tornado": _tornado(ctx, base, scenario, levers, eff),
         "goal_seek": _goal_seek(ctx, base, scenario, eff, target_fy, costs),
     }
+    return out, mitigated
 
 
 def _costs(ctx: Context, scenario: Scenario, stages: list[tuple[str, Result]]) -> dict[str, Floats]:

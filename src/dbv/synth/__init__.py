@@ -2,7 +2,8 @@
 
 ``generate(out, seed=2025, size=1.0, defects=True)`` writes every data-return table as CSV (the
 formats of ``dbv/schemas/data_return.yaml``), demo engagement evidence under ``engagement/``
-(``dbv/schemas/engagement.yaml``) and ``_defects.json``, calibrated to published England
+(``dbv/schemas/engagement.yaml``), a demo Module 3 plan under ``plan/``
+(``dbv/schemas/plan.yaml``) and ``_defects.json``, calibrated to published England
 patterns (``dbv/parameters/synthetic_la.yaml``). No real child's data is used or produced.
 """
 

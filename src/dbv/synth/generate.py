@@ -14,6 +14,8 @@ from dbv.synth.build import build_tables
 from dbv.synth.config import load_params
 from dbv.synth.defects import inject
 from dbv.synth.engagement import engagement, schema_path
+from dbv.synth.plan import plan
+from dbv.synth.plan import schema_path as plan_schema_path
 from dbv.synth.seeding import stream
 from dbv.synth.summary import SynthSummary
 from dbv.synth.writer import MARKER, hashes, staged, write_json, write_tables
@@ -22,9 +24,10 @@ from dbv.synth.writer import MARKER, hashes, staged, write_json, write_tables
 def generate(
     out: Path, *, seed: int = 2025, size: float = 1.0, defects: bool = True
 ) -> SynthSummary:
-    """Write the synthetic return (CSV per table), ``engagement/`` and ``_defects.json`` to
-    ``out``, replacing an earlier synthetic return there. The same seed and size always give
-    byte-identical files; ``size`` scales every count (1.0 is about 3,500 plans)."""
+    """Write the synthetic return (CSV per table), ``engagement/``, ``plan/`` and
+    ``_defects.json`` to ``out``, replacing an earlier synthetic return there. The same seed
+    and size always give byte-identical files; ``size`` scales every count (1.0 is about 3,500
+    plans)."""
     if not (isinstance(seed, int) and seed >= 0):
         raise UsageError(
             f"seed must be a non-negative integer, not {seed!r}", fix="e.g. --seed 2025"
@@ -37,6 +40,7 @@ def generate(
     year = int(p.num("la", "census_year"))
     tables = build_tables(p, seed, size)
     demo = engagement(p, tables, seed)
+    programme = plan(p, seed)
     injected = []
     if defects:
         avoid = set(demo["case_sample"]["person_id"].to_list())
@@ -44,6 +48,7 @@ def generate(
     with staged(out) as tmp:
         write_tables(tmp, tables, load_schema())
         write_tables(tmp / "engagement", demo, load_schema(schema_path()))
+        write_tables(tmp / "plan", programme, load_schema(plan_schema_path()))
         write_json(tmp / "_defects.json", [d.as_dict() for d in injected])
         summary = SynthSummary(
             seed=seed,
@@ -52,6 +57,7 @@ def generate(
             counts={
                 **{name: frame.height for name, frame in tables.items()},
                 **{f"engagement/{name}": frame.height for name, frame in demo.items()},
+                **{f"plan/{name}": frame.height for name, frame in programme.items()},
             },
             active_plans=active_plans(
                 tables["named_plan"], range(int(p.num("la", "history_from")), year + 1)

@@ -1,6 +1,7 @@
 """Demo engagement evidence in the formats of ``dbv/schemas/engagement.yaml``: the case-review
 sample log, case reviews, consensus and family views, and the partner, parent, readiness and
-partnership surveys, consistent with a generated data return."""
+partnership surveys, and services' demand and capacity, consistent with a generated data
+return."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from dbv.synth.config import Params
+from dbv.synth.engagement.capacity import service_capacity
 from dbv.synth.engagement.cases import case_reviews, case_voice
 from dbv.synth.engagement.sample import case_sample, snapshot
 from dbv.synth.engagement.surveys import surveys
@@ -32,4 +34,5 @@ def engagement(p: Params, tables: dict[str, pl.DataFrame], seed: int) -> dict[st
         **case_reviews(stream(seed, "case_reviews"), p, cases),
         "case_voice": case_voice(stream(seed, "case_voice"), p, cases),
         **surveys(stream(seed, "surveys"), p),
+        "service_capacity": service_capacity(stream(seed, "service_capacity"), p),
     }
