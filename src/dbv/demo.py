@@ -92,3 +92,26 @@ def caseload_by_setting(snaps: pl.DataFrame) -> pl.DataFrame:
     wide = wide.select("year", *groups)
     wide = wide.with_columns(pl.sum_horizontal(groups).alias("total"))
     return suppress(wide, groups, total="total")
+
+
+def demo_config(out: Path, seed: int = 2025, sims: int = 1000) -> Path:
+    """Write ``diag.yaml`` for the synthetic LA (and a copy of the demo scenario beside it), so
+    the user can edit either and re-run ``dbv diagnose --config <out>/diag.yaml``."""
+    from importlib import resources
+
+    library = resources.files("dbv") / "scenarios" / "library" / "anyshire_inclusion.yaml"
+    scen_dir = out / "scenarios"
+    scen_dir.mkdir(parents=True, exist_ok=True)
+    (scen_dir / "anyshire_inclusion.yaml").write_text(library.read_text("utf-8"), "utf-8")
+    text = (
+        "# The diagnostic of the synthetic LA. Edit and re-run:\n"
+        "#   dbv diagnose --config diag.yaml --out .\n"
+        "la: Anyshire (synthetic LA)\n"
+        "return: anyshire\n"
+        "scenarios: [scenarios/anyshire_inclusion.yaml]\n"
+        f"horizon: 5\nsims: {sims}\nseed: {seed}\n"
+        "outputs: [html, xlsx, pdf]\n"
+    )
+    path = out / "diag.yaml"
+    path.write_text(text, "utf-8")
+    return path

@@ -14,9 +14,22 @@ from dbv.privacy import leaks
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--size", "0.3"])
+    args = ["demo", "--out", str(out), "--size", "0.3", "--sims", "100"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert f"Everything is in {out.resolve()}" in result.output.replace("\n", "")
+    assert "The diagnostic pack is ready" in result.output
+    for name in ("report.html", "report.xlsx", "report.pdf", "run.json", "diag.yaml"):
+        assert (
+            (out / name).exists()
+            and str((out / name).resolve()) in result.output.replace("\n", "")
+            or name == "diag.yaml"
+        ), name
+    assert (out / "scenarios" / "anyshire_inclusion.yaml").exists()
+    again = CliRunner().invoke(
+        app, ["diagnose", "--config", str(out / "diag.yaml"), "--out", str(out / "again")]
+    )
+    assert again.exit_code == 0, again.output
     assert (out / "anyshire" / "person.csv").exists()
     assert json.loads((out / "validation.json").read_text())["exit_code"] == 0
     for name in ("snapshots.csv", "transitions.csv", "funnel.csv", "caseload_by_setting.csv"):
@@ -32,6 +45,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
 
 def test_demo_with_defects_shows_validation_finding_them(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--size", "0.3", "--defects"])
+    args = ["demo", "--out", str(out), "--size", "0.3", "--defects", "--sims", "100"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert json.loads((out / "validation.json").read_text())["counts"]["error"] >= 8

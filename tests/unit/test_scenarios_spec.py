@@ -102,7 +102,7 @@ def test_example_yaml_round_trip(tmp_path: Path) -> None:
     raw = _one(id="x", size={"distribution": "beta", "mean": 0.2, "sd": 0.05})
     p = tmp_path / "s.yaml"
     p.write_text(yaml.safe_dump(raw))
-    assert load_scenario(p).levers[0].size.describe() == "mean 20%, sd 5% (beta)"
+    assert load_scenario(p).levers[0].size.describe() == "assumed mean 20%, sd 5% (beta)"
 
 
 @pytest.mark.parametrize(

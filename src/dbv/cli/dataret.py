@@ -200,16 +200,23 @@ def demo_cmd(
     defects: Annotated[
         bool, typer.Option("--defects/--no-defects", help="Show validation finding defects.")
     ] = False,
+    sims: Annotated[int, typer.Option(help="Monte Carlo simulations of the forecast.")] = 1000,
 ) -> None:
-    """Run the diagnostic on the synthetic LA: generate it, validate it, derive snapshots,
-    transitions and the funnel, and summarise."""
+    """Run the whole diagnostic on the synthetic LA: generate its data return and engagement
+    evidence, validate and derive them, forecast with the demo scenario, and write the pack
+    (report.html, report.xlsx, report.pdf, run.json)."""
     from rich.table import Table
 
     from dbv.cli.common import progress_bar
-    from dbv.demo import run_demo
+    from dbv.cli.diagnose import report_done, stage_bar
+    from dbv.demo import demo_config, run_demo
+    from dbv.diagnose.config import load_config
+    from dbv.diagnose.pipeline import diagnose
 
     with boundary(), progress_bar(err_console.is_terminal) as bar:
         result = run_demo(out, seed=seed, size=size, defects=defects, progress=bar)
+    with boundary(), stage_bar(err_console.is_terminal, "diagnostic") as bar2:
+        pack = diagnose(load_config(demo_config(out, seed, sims)), out, bar2)
     v = result.validation
     console.print(
         f"Validation: {v.counts['blocking']} blocking, {v.counts['error']} errors, "
@@ -239,4 +246,8 @@ def demo_cmd(
             *("c" if v is None else (f"{v:.1f}" if isinstance(v, float) else str(v)) for v in row)
         )
     console.print(f)
-    console.print(f"Everything is in {out.resolve()}")
+    report_done(pack.files, pack.inputs.missing)
+    console.print(
+        f"Everything is in {out.resolve()}; edit {out / 'diag.yaml'} and run "
+        f"'dbv diagnose --config {out / 'diag.yaml'} --out {out}' to change it."
+    )

@@ -72,12 +72,12 @@ class Distribution:
     def describe(self) -> str:
         p = self.params
         if self.kind == "fixed":
-            return f"{p['value']:.0%}"
+            return f"assumed {p['value']:.0%}"
         if self.kind == "uniform":
-            return f"{p['low']:.0%} to {p['high']:.0%} (uniform)"
+            return f"assumed {p['low']:.0%} to {p['high']:.0%} (uniform)"
         if "successes" in p:
             return f"{p['successes']:.0f} of {p['trials']:.0f} (beta, n = {p['trials']:.0f})"
-        return f"mean {p['mean']:.0%}, sd {p['sd']:.0%} (beta)"
+        return f"assumed mean {p['mean']:.0%}, sd {p['sd']:.0%} (beta)"
 
 
 @dataclass(frozen=True)

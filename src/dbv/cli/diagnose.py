@@ -1,0 +1,60 @@
+"""`dbv diagnose --config diag.yaml`: the whole diagnostic as one pack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from dbv.cli.common import app, boundary, console, err_console
+
+
+@contextmanager
+def stage_bar(enabled: bool, title: str) -> Iterator[Callable[[str, int, int], None]]:
+    """One bar for the whole run; its text says which stage is running."""
+    if not enabled:
+        yield lambda stage, i, n: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(title, total=1)
+
+        def update(stage: str, i: int, n: int) -> None:
+            bar.update(task, description=f"{title}: {stage}", completed=i, total=n)
+
+        yield update
+
+
+@app.command("diagnose")
+def diagnose_cmd(
+    config: Annotated[Path, typer.Option("--config", help="The diagnose config (YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the pack.")] = Path("dbv-pack"),
+) -> None:
+    """Run the whole diagnostic (Set-up, Module 1, 2 and 3, grant) on a council's data return
+    and/or the public data, and write report.html, report.xlsx, report.pdf and run.json."""
+    from dbv.diagnose.config import load_config
+    from dbv.diagnose.pipeline import diagnose
+
+    with boundary():
+        cfg = load_config(config)
+        with stage_bar(err_console.is_terminal, "diagnostic") as bar:
+            result = diagnose(cfg, out, bar)
+    report_done(result.files, result.inputs.missing)
+
+
+def report_done(files: list[Path], missing: dict[str, str]) -> None:
+    for part, how in sorted(missing.items()):
+        console.print(f"[yellow]Not in this pack ({part}):[/] {how}")
+    console.print("The diagnostic pack is ready:")
+    for f in files:
+        console.print(f"  {f.resolve()}")

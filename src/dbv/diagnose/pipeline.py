@@ -1,0 +1,163 @@
+"""Run the whole diagnostic and write the pack: report.html, report.xlsx, report.pdf, run.json.
+
+Progress goes through ``step(stage)``; every output is written through a temporary file and
+renamed, so a failed run leaves no half-written report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dbv.diagnose.config import DiagnoseConfig
+from dbv.diagnose.inputs import Inputs, gather
+from dbv.diagnose.sections_m1 import module1
+from dbv.diagnose.sections_m2 import module2
+from dbv.diagnose.sections_m3 import grant, module3, setup
+from dbv.errors import DataFileError
+from dbv.finance.assumptions import FinanceAssumptions
+from dbv.report.model import Assumption, Pack
+from dbv.report.publish import mask_pack
+from dbv.runinfo import file_hashes, run_record
+
+STAGES = (
+    "validate the data return", "derive January snapshots", "forecast caseload and finance",
+    "engagement evidence (case reviews, surveys)", "implementation plan and grant",
+    "public data and benchmarks", "build the pack", "write report.html", "write report.xlsx",
+    "write report.pdf",
+)  # fmt: skip
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Diagnosis:
+    out: Path
+    pack: Pack
+    inputs: Inputs
+    files: list[Path]
+
+
+def build_pack(inp: Inputs) -> Pack:
+    cfg = inp.cfg
+    census = f"January {inp.years[-1]} census" if inp.years else "public data"
+    pack = Pack(cfg.title, cfg.la, f"{cfg.la}: Delivering Better Value in SEND diagnostic, "
+                f"{census}")  # fmt: skip
+    setup(pack, inp)
+    module1(pack, inp)
+    module2(pack, inp)
+    module3(pack, inp)
+    grant(pack, inp)
+    pack.assumptions = assumptions(inp)
+    mask_pack(pack)  # last line of defence: no 'k of n' with k or n - k from 1 to 4
+    pack.sources = sources(inp)
+    pack.run = run_record(cfg.as_dict(), cfg.seed, pack.sources)
+    pack.run["notes"] = inp.notes
+    return pack
+
+
+def assumptions(inp: Inputs) -> list[Assumption]:
+    out: list[Assumption] = []
+    run = inp.forecast
+    if run is not None:
+        fi = run.ctx.inputs
+        for key, where in sorted(fi.sources.items()):
+            out.append(Assumption("finance", key, _value(fi, key), where))
+        a = FinanceAssumptions.load()
+        infl = "parameters/finance/price_inflation.yaml"
+        out.append(Assumption("finance", "price inflation", _band(a.inflation), infl))
+        out.append(Assumption("finance", "HNB income growth", _band(a.income_growth),
+                              "parameters/finance/hnb_income_growth.yaml"))  # fmt: skip
+        out.append(Assumption("forecast", "method", run.output["method"], "dbv.forecast.person"))
+        out.append(Assumption("forecast", "simulations and seed",
+                              f"{run.output['n_sims']:,}, seed {run.output['seed']}",
+                              "the config"))  # fmt: skip
+    for sc, r in inp.scenarios:
+        for b in r.output["benefits_profile"]["levers"]:
+            a2 = b["assumptions"]
+            out.append(Assumption(
+                f"scenario {sc.name}", b["lever"],
+                f"size {a2.get('size')}; achievability {a2.get('achievability')}; from "
+                f"{a2.get('start_year')}; requires: {a2.get('requires')}",
+                str(sc.path or "scenario file")))  # fmt: skip
+    out.append(Assumption("privacy", "suppression threshold", "counts from 1 to 4 withheld",
+                          "parameters/suppression.yaml"))  # fmt: skip
+    out.append(Assumption("statistics", "intervals", "95% Wilson intervals for shares of a "
+                          "sample; 80% and 90% prediction intervals for forecasts (percentiles "
+                          "of simulations)", "dbv.stats, dbv.forecast"))  # fmt: skip
+    return out
+
+
+def _value(fi: Any, key: str) -> str:
+    if key.startswith("unit_cost."):
+        g = key.split(".", 1)[1]
+        if g in fi.groups:
+            return f"£{fi.unit_cost[fi.groups.index(g)]:,.0f} a placement a year ({fi.base_year})"
+    return "see source"
+
+
+def _band(b: Any, year: int = 2026) -> str:
+    """'2.0% a year (80% band 1.0% to 3.5%)' for the given year."""
+    c, lo, hi = (100 * float(x.at(year)) for x in (b.central, b.low, b.high))
+    return f"{c:.1f}% a year in {year}-{(year + 1) % 100:02d} (band {lo:.1f}% to {hi:.1f}%)"
+
+
+def sources(inp: Inputs) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    cfg = inp.cfg
+    for label, root in (("data return", cfg.return_dir), ("engagement", cfg.engagement_dir()),
+                        ("plan", cfg.plan_dir())):  # fmt: skip
+        if root is None or not root.exists():
+            continue
+        skip = {"engagement", "plan"} if label == "data return" else set()
+        files = [p for p in sorted(root.iterdir()) if p.is_file() or p.name not in skip]
+        for h in file_hashes([p for p in files if p.is_file()], root):
+            out.append({"source": label, **h})
+    for s in cfg.scenarios:
+        out.append({"source": "scenario", **file_hashes([s])[0]})
+    if inp.public is not None:
+        out += [{"source": "public data", **s} for s in inp.public.sources]
+    return out
+
+
+def diagnose(cfg: DiagnoseConfig, out: Path, progress: Progress | None = None) -> Diagnosis:
+    tell = progress or (lambda stage, i, n: None)
+    done = [0]
+
+    def step(stage: str) -> None:
+        tell(stage, done[0], len(STAGES) + len(cfg.scenarios))
+        done[0] += 1
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFileError(f"cannot create the output folder: {exc}", file=out,
+                            fix="choose a folder you can write to") from None  # fmt: skip
+    inp = gather(cfg, step)
+    step("build the pack")
+    pack = build_pack(inp)
+    files = []
+    if "html" in cfg.outputs:
+        from dbv.report.html import write_html
+
+        step("write report.html")
+        files.append(write_html(pack, out / "report.html"))
+    if "xlsx" in cfg.outputs:
+        from dbv.report.xlsx import write_xlsx
+
+        step("write report.xlsx")
+        files.append(write_xlsx(pack, out / "report.xlsx"))
+    if "pdf" in cfg.outputs:
+        from dbv.report.pdf import write_pdf
+
+        step("write report.pdf")
+        files.append(write_pdf(pack, out / "report.pdf"))
+    run_path = out / "run.json"
+    tmp = run_path.with_name(".run.json.tmp")
+    tmp.write_text(json.dumps(pack.run, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
+    tmp.replace(run_path)
+    files.append(run_path)
+    tell("done", len(STAGES), len(STAGES))
+    return Diagnosis(out, pack, inp, files)
