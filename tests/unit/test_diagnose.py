@@ -244,3 +244,34 @@ def test_cli(return_dir: Path, tmp_path: Path) -> None:
     assert "report.html" in res.output
     bad = CliRunner().invoke(app, ["diagnose", "--config", str(tmp_path / "none.yaml")])
     assert bad.exit_code != 0 and "none.yaml" in bad.output
+
+
+def test_dsg_plan_table_is_by_financial_year_and_matches_the_finance(result: Diagnosis) -> None:
+    dsg = next(t for t in result.pack.tables() if t.key == "dsg_plan_caseload")
+    sheet = result.pack.finance_sheet[0]  # type: ignore[index]
+    assert [c for c in dsg.frame.columns if "-" in c] == sheet.years
+    total = dsg.frame.filter((dsg.frame["category"] == "total") & (dsg.frame["age_group"] == "all"))
+    for t, year in enumerate(sheet.years):
+        expected = sum(g[t] for g in sheet.caseload)  # means; the table holds medians
+        assert total[year][0] == pytest.approx(expected, rel=0.03)
+
+
+def test_set_up_has_the_stakeholder_map_and_engagement_plan(result: Diagnosis) -> None:
+    keys = {t.key for t in result.pack.tables()}
+    assert {"stakeholders", "engagement_plan", "participants", "return_tables"} <= keys
+    html = (result.out / "report.html").read_text("utf-8")
+    assert "Stakeholder map" in html
+
+
+def test_levers_command_writes_a_loadable_scenario(return_dir: Path, tmp_path: Path) -> None:
+    from dbv.scenarios.spec import load_scenario
+
+    out = tmp_path / "levers.yaml"
+    res = CliRunner().invoke(app, ["levers", "--engagement", str(return_dir), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    sc = load_scenario(out)
+    assert {lv.kind for lv in sc.levers} >= {"sen_support"}
+    assert all(lv.size.kind == "beta" and lv.requires for lv in sc.levers)
+    for k, n in re.findall(r"\b(\d+) of (\d+)\b", res.output):  # never a small count on screen
+        assert int(k) == 0 or int(k) >= 5, res.output
+        assert int(n) - int(k) == 0 or int(n) - int(k) >= 5, res.output

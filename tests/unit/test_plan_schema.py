@@ -23,6 +23,7 @@ from dbv.synth.plan import schema_path as synth_schema_path
 
 TABLES = {
     "workstream", "activity", "milestone", "risk", "governance", "phase1_criterion", "grant_line",
+    "stakeholder", "engagement_event",
 }  # fmt: skip
 LIBRARY = Path(__file__).parents[2] / "src/dbv/scenarios/library/anyshire_inclusion.yaml"
 ROLE_COLUMNS = {

@@ -53,9 +53,17 @@ def build_pack(inp: Inputs) -> Pack:
     pack.assumptions = assumptions(inp)
     mask_pack(pack)  # last line of defence: no 'k of n' with k or n - k from 1 to 4
     pack.sources = sources(inp)
-    pack.run = run_record(cfg.as_dict(), cfg.seed, pack.sources)
-    pack.run["notes"] = inp.notes
+    record = run_record(cfg.as_dict(), cfg.seed, pack.sources)
+    record["notes"] = inp.notes
+    pack.run = record
     return pack
+
+
+def shown_run(run: dict[str, Any]) -> dict[str, Any]:
+    """run.json as the report shows it: the file hashes are in the data-sources appendix."""
+    out = {k: v for k, v in run.items() if k != "data"}
+    out["data"] = f"{len(run.get('data', []))} files: see the data-sources appendix"
+    return out
 
 
 def assumptions(inp: Inputs) -> list[Assumption]:
@@ -91,11 +99,15 @@ def assumptions(inp: Inputs) -> list[Assumption]:
 
 
 def _value(fi: Any, key: str) -> str:
-    if key.startswith("unit_cost."):
-        g = key.split(".", 1)[1]
-        if g in fi.groups:
-            return f"£{fi.unit_cost[fi.groups.index(g)]:,.0f} a placement a year ({fi.base_year})"
-    return "see source"
+    kind, _, g = key.partition(".")
+    label = f"{fi.base_year}-{(fi.base_year + 1) % 100:02d}"
+    if g in fi.groups:
+        i = fi.groups.index(g)
+        if kind == "unit_cost":
+            return f"£{fi.unit_cost[i]:,.0f} a placement a year in {label}"
+        if kind == "placements":
+            return f"{fi.placements[i]:,.0f} placements (average) in {label}"
+    return f"as given in {label}"
 
 
 def _band(b: Any, year: int = 2026) -> str:
@@ -138,6 +150,8 @@ def diagnose(cfg: DiagnoseConfig, out: Path, progress: Progress | None = None) -
     inp = gather(cfg, step)
     step("build the pack")
     pack = build_pack(inp)
+    full_run = pack.run
+    pack.run = shown_run(full_run)
     files = []
     if "html" in cfg.outputs:
         from dbv.report.html import write_html
@@ -156,7 +170,7 @@ def diagnose(cfg: DiagnoseConfig, out: Path, progress: Progress | None = None) -
         files.append(write_pdf(pack, out / "report.pdf"))
     run_path = out / "run.json"
     tmp = run_path.with_name(".run.json.tmp")
-    tmp.write_text(json.dumps(pack.run, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
+    tmp.write_text(json.dumps(full_run, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
     tmp.replace(run_path)
     files.append(run_path)
     tell("done", len(STAGES), len(STAGES))

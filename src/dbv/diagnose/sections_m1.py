@@ -219,14 +219,15 @@ def _finance(sec: Section, run: PersonRun, pack: Pack) -> None:
               "overrides the cited defaults (see Assumptions)."),
     )  # fmt: skip
     dsg = dsg_caseload(run.ctx, run.base)
-    cols = [c for c in dsg.frame.columns if c.startswith("January")]
+    cols = [c for c in dsg.frame.columns if c not in ("category", "label", "age_group")]
     sec.add(
         Table("dsg_plan_caseload",
-              "DSG management plan: placements by category and age group (median)",
+              "DSG management plan: placements by category, age group and financial year (median)",
               dsg.frame, dict.fromkeys(cols, "num"),
               {"category": "Category", "label": "Placement category", "age_group": "Age group"},
-              "Forecast Januaries are medians of the simulations; totals are summed within each "
-              "simulation first.", web=False),
+              "Financial-year average placements (weighted Januaries, as the finance model "
+              "counts them); medians of the simulations, totals summed within each simulation "
+              "first.", web=False),
         Table("dsg_plan_categories", "Placements by DSG management plan category (median; by "
               "age group in report.xlsx)",
               dsg.frame.filter(pl.col("age_group") == "all").drop("category", "age_group"),

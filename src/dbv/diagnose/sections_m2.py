@@ -242,10 +242,11 @@ def _variation(sec: Section, inp: Inputs) -> None:
             )
         )
         flagged = f.filter(pl.col("flag").is_in(["above_outer", "below_outer"]))
-        sec.add(Text(f"{flagged.height} of {f.height} schools lie outside the 99.8% limits for "
-                     f"{label} (pooled rate {100 * pooled:.1f}% of {int(f['pupils'].sum()):,} "
-                     "pupils). Many outliers mean schools differ for reasons beyond chance: "
-                     "look at them, not at a league table."))  # fmt: skip
+        sec.add(Text(f"Schools outside the 99.8% limits for {label}: {flagged.height} (schools in "
+                     f"all: {f.height}; "
+                     f"pooled rate {100 * pooled:.1f}% of {int(f['pupils'].sum()):,} pupils). "
+                     "Many outliers mean schools differ for reasons beyond chance: look at "
+                     "them, not at a league table."))  # fmt: skip
         sec.add(
             Table(
                 f"funnel_{measure}",

@@ -14,7 +14,8 @@ from dbv.module3.grant import by_category, by_year, grant_summary
 from dbv.module3.risks import heat_map, score_risks
 from dbv.privacy import suppress
 from dbv.report import charts
-from dbv.report.model import Note, Pack, Table, Text
+from dbv.report.charts_setup import stakeholder_map
+from dbv.report.model import Note, Pack, Section, Table, Text
 
 
 def findings_table(key: str, title: str, results: list[CheckResult]) -> Table:
@@ -87,16 +88,54 @@ def setup(pack: Pack, inp: Inputs) -> None:
         if parts:
             frame = pl.concat([p.select("activity", "group", pl.col("people").cast(pl.Int64))
                                for p in parts]).sort("activity", "group")  # fmt: skip
+            totals = frame.group_by("activity").agg(pl.lit("all groups").alias("group"),
+                                                    pl.col("people").sum())  # fmt: skip
+            if eng.has("case_review"):  # people, not ratings: count each reviewer once
+                n_rev = eng.table("case_review")["reviewer_id"].n_unique()
+                totals = totals.with_columns(
+                    pl.when(pl.col("activity") == "case-review panel").then(n_rev)
+                    .otherwise(pl.col("people")).alias("people"))  # fmt: skip
+            frame = pl.concat([frame, totals.select(frame.columns)]).sort("activity", "group")
             frame = suppress(frame, ["people"], group_total=False).drop("suppressed")
             who.add(Table("participants", "Who took part", frame, {"people": "count"},
                           {"people": "People (or responses)"},
                           "Groups of 1 to 4 people are withheld."))  # fmt: skip
+    _stakeholders(sec.sub("setup-stakeholders", "Stakeholder map and engagement plan"), inp)
     public = sec.sub("setup-public", "Public data")
     if inp.public is None:
         public.add(Note("No public data used.", "missing", inp.missing.get("public", "")))
     else:
         public.add(Text(f"Benchmarks use {len(inp.public.sources)} published DfE files (listed "
                         "with their SHA-256 in the data-sources appendix)."))  # fmt: skip
+
+
+def _stakeholders(sec: Section, inp: Inputs) -> None:
+    how = "add stakeholder.csv and engagement_event.csv to the plan folder (dbv/schemas/plan.yaml)"
+    if inp.plan is None or not inp.plan.has("stakeholder"):
+        sec.add(Note("No stakeholder map.", "missing", how))
+        return
+    t = plan_tables(inp.plan)
+    sh = t["stakeholder"].select("stakeholder_id", "name", "kind", "interest", "influence",
+                                 "engagement", "lead_role", "channels")  # fmt: skip
+    sec.add(stakeholder_map(sh, "Stakeholder map: influence and interest", "stakeholder_map"),
+            Table("stakeholders", "Stakeholder groups and how each is engaged", sh,
+                  {"interest": "int", "influence": "int"}))  # fmt: skip
+    ev = t["engagement_event"]
+    if ev.is_empty():
+        sec.add(Note("No engagement plan.", "missing", how))
+        return
+    names = dict(zip(sh["stakeholder_id"], sh["name"], strict=True))
+    plan = ev.sort("date").select(
+        "date", pl.col("stakeholder_id").replace_strict(names, default="?").alias("stakeholder"),
+        "activity", "purpose", "status", "reached")  # fmt: skip
+    plan = suppress(plan.with_columns(pl.col("reached").cast(pl.Int64)), ["reached"],
+                    group_total=False).drop("suppressed")  # fmt: skip
+    held = ev.filter(pl.col("status") == "held")
+    sec.add(Text(f"Engagement activities held so far: {held.height} (planned in all: "
+                 f"{ev.height})."),
+            Table("engagement_plan", "Engagement plan", plan,
+                  {"date": "date", "reached": "count"},
+                  {"reached": "People who took part"}))  # fmt: skip
 
 
 def module3(pack: Pack, inp: Inputs) -> None:
@@ -132,8 +171,9 @@ def module3(pack: Pack, inp: Inputs) -> None:
     chk = sec.sub("m3-phase1", "End of Phase 1 criteria")
     cl = checklist(t["phase1_criterion"])
     rd = readiness(cl)
-    chk.add(Text(rd.text() + ("." if rd.ready else "; still to do: " + ", ".join(rd.missing)
-                              + ".")),
+    todo = "" if rd.ready else "; still to do: " + ", ".join(rd.missing)
+    chk.add(Text(f"End of Phase 1 criteria met with evidence: {rd.met} (criteria in all: "
+                 f"{rd.n}){todo}."),
             Table("phase1", "End of Phase 1 checklist with its evidence",
                   cl.select("label", "area", "status", "evidence", "evidence_link",
                             "signed_off_by_role", "problem")))  # fmt: skip

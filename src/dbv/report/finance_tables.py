@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from dbv.finance import fy_label
+from dbv.finance import financial_year_caseload, fy_label
 from dbv.finance.dsg_plan import DsgTable, dsg_caseload_table
 from dbv.finance.families import setting_groups
 from dbv.scenarios.run import Context, Result
@@ -73,7 +73,8 @@ def finance_sheet(ctx: Context, res: Result, run: str) -> FinanceSheet:
 
 
 def dsg_caseload(ctx: Context, res: Result, stat: str = "p50") -> DsgTable:
-    """Placements by DSG category x age group at each January (origin and forecast)."""
+    """Placements by DSG category x age group per financial year (the average of the Januaries
+    around it, as the finance model counts them), from the origin's financial year."""
     m = ctx.model
     space = m.space_
     k, g, a = space.shape
@@ -91,8 +92,8 @@ def dsg_caseload(ctx: Context, res: Result, stat: str = "p50") -> DsgTable:
     groups = setting_groups()
     mapped = np.einsum("ngat,gf->nfat", by_age, ctx.to_finance)
     order = [list(ctx.inputs.groups).index(x) for x in groups]
-    counts = mapped[:, order]
-    years = [f"January {y}" for y in [ctx.years[0], *[y + 1 for y in ctx.years]]]
+    counts = financial_year_caseload(mapped[:, order])  # (n, groups, ages, FYs)
+    years = [fy_label(y) for y in ctx.years]
     return dsg_caseload_table(counts, years, list(AGE_GROUPS), stat=stat)
 
 

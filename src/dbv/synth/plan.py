@@ -123,7 +123,63 @@ def plan(p: Params, seed: int) -> dict[str, pl.DataFrame]:
             schema.tables["phase1_criterion"].names,
         ),
         "grant_line": _frame(_grant(rng, year), schema.tables["grant_line"].names),
+        "stakeholder": _frame(STAKEHOLDERS, schema.tables["stakeholder"].names),
+        "engagement_event": _frame(_events(rng, year), schema.tables["engagement_event"].names),
     }
+
+
+STAKEHOLDERS: list[tuple[object, ...]] = [
+    ("S01", "Parent carer forum", "parents_young_people", 5, 4, "collaborate",
+     "parent_carer_forum", "forum meetings; co-production group"),
+    ("S02", "Young people's SEND council", "parents_young_people", 5, 2, "involve",
+     "communications_lead", "termly sessions; online survey"),
+    ("S03", "Mainstream headteachers and SENCOs", "schools", 5, 5, "collaborate",
+     "head_of_inclusion", "headteacher briefings; SENCO network"),
+    ("S04", "Special school leaders", "schools", 4, 4, "involve", "head_of_send",
+     "special school partnership"),
+    ("S05", "Early years settings", "early_years", 3, 3, "consult", "early_years_lead",
+     "provider forum; newsletter"),
+    ("S06", "Further education colleges", "post16", 3, 3, "consult", "post16_lead",
+     "post-16 partnership"),
+    ("S07", "Integrated care board and health providers", "health", 4, 4, "collaborate",
+     "icb_send_lead", "SEND partnership board; therapy leads meeting"),
+    ("S08", "Social care and early help", "social_care", 4, 3, "involve", "social_care_lead",
+     "joint commissioning group"),
+    ("S09", "Schools Forum", "schools_forum", 4, 5, "involve", "finance_business_partner",
+     "Schools Forum meetings"),
+    ("S10", "Lead member and scrutiny", "elected_members", 3, 5, "consult", "lead_member",
+     "briefings; scrutiny committee"),
+    ("S11", "Voluntary and community sector", "voluntary", 3, 2, "inform", "communications_lead",
+     "newsletter; local offer"),
+    ("S12", "DfE adviser", "dfe", 3, 4, "inform", "programme_manager", "monthly check-in"),
+]  # fmt: skip
+
+EVENTS = [
+    ("S01", "Co-production session on the case-review design", "agree how families take part"),
+    ("S01", "Parent and carer survey launch", "views of the EHC process and support"),
+    ("S02", "Young people's workshop", "young people's own view of their support"),
+    ("S03", "Headteacher briefing", "share the baseline and invite reviewers"),
+    ("S03", "Case-review workshop (mainstream)", "practitioner review of sampled cases"),
+    ("S04", "Case-review workshop (specialist)", "practitioner review of sampled cases"),
+    ("S07", "Health partners' data session", "therapy and CAMHS demand and capacity"),
+    ("S08", "Early help alignment meeting", "missed use of existing services"),
+    ("S09", "Schools Forum: diagnostic findings", "unmitigated and mitigated projections"),
+    ("S10", "Scrutiny briefing", "findings, plan and the grant application"),
+    ("S05", "Early years provider forum", "early identification findings"),
+    ("S12", "End of Phase 1 review", "evidence against the criteria"),
+]
+
+
+def _events(rng: np.random.Generator, year: int) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    start = D(year, 1, 13)
+    for i, (sid, activity, purpose) in enumerate(EVENTS, 1):
+        when = start + dt.timedelta(days=14 * i + int(rng.integers(0, 7)))
+        held = when <= D(year, 6, 30)
+        reached = int(rng.integers(6, 60)) if held else None
+        rows.append((f"E{i:02d}", sid, activity, purpose, when, "held" if held else "planned",
+                     reached))  # fmt: skip
+    return rows
 
 
 def _frame(rows: Sequence[tuple[object, ...]], names: list[str]) -> pl.DataFrame:
