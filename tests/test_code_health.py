@@ -30,3 +30,20 @@ def test_ruff_format() -> None:
 def test_mypy_strict() -> None:
     result = _run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_analytic_core_never_imports_django() -> None:
+    """Only dbv.web (and the CLI that starts it, lazily) may import Django."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[1] / "src" / "dbv"
+    bad = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("web/"):
+            continue
+        text = path.read_text("utf-8")
+        if re.search(r"^\s*(import django|from django)", text, re.M):
+            bad.append(rel)
+    assert not bad, bad

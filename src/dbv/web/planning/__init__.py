@@ -1,0 +1,1 @@
+"""The planning app of the dbv web app."""

@@ -1,0 +1,1 @@
+"""The surveys app of the dbv web app."""
