@@ -45,8 +45,9 @@ def zip_bytes(tables: dict[str, list[dict[str, Any]]]) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, rows in sorted(tables.items()):
             text = io.StringIO()
-            if rows:
-                w = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
+            names = list(rows[0]) if rows else _columns(name)
+            if names:
+                w = csv.DictWriter(text, fieldnames=names, lineterminator="\n")
                 w.writeheader()
                 w.writerows(rows)
             z.writestr(f"{name}.csv", text.getvalue())
@@ -55,3 +56,18 @@ def zip_bytes(tables: dict[str, list[dict[str, Any]]]) -> bytes:
 
 def delete_all(org: Organisation) -> int:
     return sum(e.delete(org) for e in exporters())
+
+
+def _columns(name: str) -> list[str]:
+    """The import format's columns of an (empty) table such as 'engagement/case_review', so an
+    empty table still exports with its header and reads back."""
+    from dbv.dataret.schema import load_schema
+    from dbv.module3 import plan_schema_path
+    from dbv.synth.engagement import schema_path
+
+    folder, _, table = name.partition("/")
+    path = {"engagement": schema_path(), "plan": plan_schema_path()}.get(folder)
+    if path is None:
+        return []
+    tables = load_schema(path).tables
+    return list(tables[table].names) if table in tables else []

@@ -10,13 +10,19 @@ from django.db import models
 from dbv.web.core.roles import ROLES
 
 
+def default_retention_days() -> int:
+    """DBV_RETENTION_DAYS (settings.RETENTION_DAYS) for a new council; each council may change
+    its own."""
+    return int(settings.RETENTION_DAYS)
+
+
 class Organisation(models.Model):
     """A council (or a group of councils, or DfE). Every other record belongs to one."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     la_code = models.CharField(max_length=10, blank=True, help_text="DfE LA code, if a council")
-    retention_days = models.PositiveIntegerField(default=730)
+    retention_days = models.PositiveIntegerField(default=default_retention_days)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -46,6 +46,7 @@ ACTIONS: dict[str, set[str]] = {
     "case.consensus": {FACILITATOR},
     "case.voice": {FACILITATOR, PARENT, YOUNG_PERSON},
     "case.close": {FACILITATOR},
+    "case.share": {FACILITATOR},
     "results.view": STAFF | {REVIEWER, READ_ONLY},
     # surveys
     "survey.manage": {COUNCIL_ADMIN, FACILITATOR, ANALYST},

@@ -2,5 +2,12 @@
 
 from __future__ import annotations
 
+from django.urls import path
+
+from dbv.web.surveys import views
+
 app_name = "respond"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("thank-you/", views.thanks, name="thanks"),
+    path("<slug:token>/", views.answer, name="answer"),
+]
