@@ -1,6 +1,6 @@
 """The web app under a workshop's load: 50 reviewers sign in at once and work through pages.
 
-Run: python benchmarks/bench_web_reviewers.py [--clients 50] [--rounds 20] [--workers 3]
+Run: python benchmarks/bench_web_reviewers.py [--clients 50] [--seconds 60] [--workers 3]
                                              [--database-url postgres://dbv:dbv@localhost/dbv]
 
 Set-up (Django ORM, DJANGO_SETTINGS_MODULE=dbv.web.settings or --settings, DBV_WEB_DATA in a
@@ -13,7 +13,9 @@ GET and POST of the case-review form (``workshops:review``) for that round's cas
 checked first against the workshops app's ReviewForm (without a usable form the benchmark says
 so and loads the pages only). Reported: sign-in
 latency, then for the pages the requests per second, median and p95 latency, and errors (any
-exception or unexpected status). The default database is a fresh SQLite file; with
+exception or unexpected status), and lost writes: reviews the server confirmed (302) minus
+reviews in the database afterwards (must be 0). Rounds run for --seconds (default 60). The
+default database is a fresh SQLite file; with
 --database-url the council and accounts are removed again afterwards.
 """
 
@@ -142,6 +144,7 @@ class Client:
     sign_in_timings: list[float] = field(default_factory=list)
     sign_in_errors: int = 0
     errors: list[str] = field(default_factory=list)
+    reviews_ok: int = 0
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None, expect: int = 200
@@ -181,7 +184,10 @@ class Client:
         token = CSRF.search(self.request("GET", path))
         form = dict(parse_qsl(answers))
         form["csrfmiddlewaretoken"] = token.group(1) if token else ""
+        before = len(self.errors)
         self.request("POST", path, form, expect=302)
+        if len(self.errors) == before:
+            self.reviews_ok += 1
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -204,7 +210,8 @@ def summary(timings: list[float], seconds: float, errors: int) -> dict[str, Any]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clients", type=int, default=50)
-    ap.add_argument("--rounds", type=int, default=20, help="rounds of pages per client")
+    ap.add_argument("--rounds", type=int, default=400, help="most rounds per client (cases)")
+    ap.add_argument("--seconds", type=float, default=60, help="stop starting rounds after this")
     ap.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     ap.add_argument("--database-url", default="", help="default: a fresh SQLite file")
     ap.add_argument("--settings", default="dbv.web.settings", help="Django settings module")
@@ -251,7 +258,10 @@ def main() -> None:
             c.sign_in_timings, c.timings = c.timings, []  # page timings only from here on
             c.sign_in_errors = len(c.errors)
             signed_in.wait()
+            stop = time.perf_counter() + args.seconds
             for r in range(args.rounds):
+                if time.perf_counter() > stop:
+                    break
                 for p in pages:
                     c.request("GET", p)
                 if "review_form" in paths:
@@ -277,6 +287,10 @@ def main() -> None:
     errors = [e for c in clients for e in c.errors]
     from django.conf import settings
 
+    from dbv.web.workshops.models import Review
+
+    submitted = sum(c.reviews_ok for c in clients)
+    stored = Review.objects.filter(case__organisation__code=ORG).count()
     result = {
         "clients": args.clients,
         "rounds": args.rounds,
@@ -289,6 +303,9 @@ def main() -> None:
         "sign_in": summary(sign_in_timings, t1 - t0, sign_in_errors),
         "pages_load": summary(page_timings, t2 - t1, len(errors) - sign_in_errors),
         "first_errors": errors[:5],
+        "reviews_confirmed": submitted,
+        "reviews_in_database": stored,
+        "lost_writes": submitted - stored,
     }
     if args.json:
         print(json.dumps(result, indent=2))
@@ -311,6 +328,10 @@ def report(result: dict[str, Any]) -> None:
             f"{s['requests_per_s']:6.1f}/s; median {s['median_ms']} ms, p95 {s['p95_ms']} ms, "
             f"max {s['max_ms']} ms; errors {s['errors']}"
         )
+    print(
+        f"  reviews confirmed to clients {result['reviews_confirmed']}, in the database "
+        f"{result['reviews_in_database']}: lost writes {result['lost_writes']}"
+    )
     for e in result["first_errors"]:
         print("  error:", e)
 

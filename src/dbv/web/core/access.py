@@ -42,6 +42,7 @@ def org_view(action: str) -> Callable[[View], View]:
                 raise PermissionDenied(f"Your role cannot {action}")
             return view(request, *args, **kwargs)
 
+        run.dbv_action = action  # type: ignore[attr-defined]  # read by the tenancy tests
         return run
 
     return wrap
