@@ -49,7 +49,7 @@ def result(return_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Diagno
 
 def test_writes_every_output(result: Diagnosis) -> None:
     names = sorted(p.name for p in result.files)
-    assert names == ["report.html", "report.pdf", "report.xlsx", "run.json"]
+    assert names == ["insight-export.json", "report.html", "report.pdf", "report.xlsx", "run.json"]
     assert not list(result.out.glob("*.tmp")) and not list(result.out.glob(".*tmp*"))
 
 
@@ -275,3 +275,34 @@ def test_levers_command_writes_a_loadable_scenario(return_dir: Path, tmp_path: P
     for k, n in re.findall(r"\b(\d+) of (\d+)\b", res.output):  # never a small count on screen
         assert int(k) == 0 or int(k) >= 5, res.output
         assert int(n) - int(k) == 0 or int(n) - int(k) >= 5, res.output
+
+
+def test_insight_export_holds_counts_only_and_no_small_ones(result: Diagnosis) -> None:
+    from dbv.insight.export import FORBIDDEN_KEYS, SCHEMA_VERSION
+
+    export = json.loads((result.out / "insight-export.json").read_text("utf-8"))
+    assert export["schema_version"] == SCHEMA_VERSION and export["free_text_included"] is False
+    assert export["case_reviews"]["consensus"] and export["surveys"]["likert_response"]
+    assert export["scenarios"][0]["unmitigated_in_year_deficit"]
+    seen = []
+
+    def walk(node: object, key: str = "") -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                assert k not in FORBIDDEN_KEYS, k
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif (
+            isinstance(node, int)
+            and not isinstance(node, bool)
+            and key in ("count", "n", "reviewers", "hand_picked", "cases_drawn_at_random")
+        ):
+            seen.append(node)
+            assert node == 0 or node >= 5, (key, node)
+
+    walk(export)
+    assert len(seen) > 100
+    withheld = [r for r in export["case_reviews"]["consensus"] if r["withheld"]]
+    assert all(r["count"] is None for r in withheld)

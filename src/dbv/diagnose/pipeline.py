@@ -134,6 +134,30 @@ def sources(inp: Inputs) -> list[dict[str, str]]:
     return out
 
 
+def insight_export(inp: Inputs) -> dict[str, Any]:
+    """What may leave the council (counts only, suppressed): see dbv.insight.export."""
+    import datetime as dt
+
+    from dbv.insight.export import build_export, scenario_summary
+
+    grant = None
+    if inp.plan is not None:
+        from dbv.module3 import plan_tables
+        from dbv.module3.grant import by_category
+
+        lines = plan_tables(inp.plan)["grant_line"]
+        grant = by_category(lines) if not lines.is_empty() else None
+    when = dt.date(inp.years[-1], 1, 15) if inp.years else dt.date(2000, 1, 1)
+    eng = inp.engagement
+    if eng is not None and eng.has("case_consensus"):
+        agreed = eng.table("case_consensus")["agreed_on"].max()
+        if isinstance(agreed, dt.date):
+            when = agreed
+    la_code = inp.public.la.code if inp.public is not None else None
+    scen = [scenario_summary(run.output) for _, run in inp.scenarios]
+    return build_export(inp.cfg.la, la_code, eng, scen, grant, when)
+
+
 def diagnose(cfg: DiagnoseConfig, out: Path, progress: Progress | None = None) -> Diagnosis:
     tell = progress or (lambda stage, i, n: None)
     done = [0]
@@ -168,6 +192,12 @@ def diagnose(cfg: DiagnoseConfig, out: Path, progress: Progress | None = None) -
 
         step("write report.pdf")
         files.append(write_pdf(pack, out / "report.pdf"))
+    export = insight_export(inp)
+    ex_path = out / "insight-export.json"
+    tmp_ex = ex_path.with_name(".insight-export.json.tmp")
+    tmp_ex.write_text(json.dumps(export, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
+    tmp_ex.replace(ex_path)
+    files.append(ex_path)
     run_path = out / "run.json"
     tmp = run_path.with_name(".run.json.tmp")
     tmp.write_text(json.dumps(full_run, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
