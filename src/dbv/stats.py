@@ -92,6 +92,13 @@ def beta_posterior(
     return Estimate(k, n, low, high, level, "beta")
 
 
+def t_quantile(level: float, df: int) -> float:
+    """Two-sided Student t critical value with ``df`` degrees of freedom, from
+    P(|T| > t) = I_{df / (df + t^2)}(df / 2, 1 / 2)."""
+    x = beta_ppf(1 - level, df / 2, 0.5)
+    return math.sqrt(df * (1 - x) / x)
+
+
 def beta_ppf(q: float, a: float, b: float) -> float:
     """Quantile of Beta(a, b) by bisection on the regularised incomplete beta function (upper
     quantiles through the mirror image, so both tails keep their precision)."""

@@ -18,8 +18,7 @@ from statistics import NormalDist
 import numpy as np
 
 from dbv.errors import UsageError
-from dbv.module2.surveys import t_quantile
-from dbv.stats import wilson
+from dbv.stats import t_quantile, wilson
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,8 @@ import numpy as np
 import polars as pl
 
 from dbv.errors import UsageError
-from dbv.module2.surveys import t_quantile
 from dbv.privacy import suppress
-from dbv.stats import LEVEL
+from dbv.stats import LEVEL, t_quantile
 
 SCHEMA: dict[str, pl.DataType] = {
     "service": pl.String(), "unit": pl.String(), "year": pl.Int64(), "kind": pl.String(),

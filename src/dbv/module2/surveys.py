@@ -12,13 +12,12 @@ split are withheld, or where it or its complement is small, so it cannot give a 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import polars as pl
 
 from dbv.privacy import suppress, threshold
-from dbv.stats import LEVEL, beta_ppf, wilson
+from dbv.stats import LEVEL, t_quantile, wilson
 
 AWARENESS = ("not_aware", "aware", "can_access", "not_effective", "effective")
 AWARENESS_CUMULATIVE = {
@@ -37,13 +36,6 @@ LEVEL_SCHEMA: dict[str, pl.DataType] = {
     "measure": pl.String(), "kind": pl.String(), "k": pl.Int64(), "n": pl.Int64(),
     "share": pl.Float64(), "low": pl.Float64(), "high": pl.Float64(), "withheld": pl.Boolean(),
 }  # fmt: skip
-
-
-def t_quantile(level: float, df: int) -> float:
-    """Two-sided Student t critical value with ``df`` degrees of freedom, from
-    P(|T| > t) = I_{df / (df + t^2)}(df / 2, 1 / 2)."""
-    x = beta_ppf(1 - level, df / 2, 0.5)
-    return math.sqrt(df * (1 - x) / x)
 
 
 def with_mean_interval(df: pl.DataFrame, level: float = LEVEL) -> pl.DataFrame:

@@ -266,7 +266,7 @@ def case_consensus(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     ids = list(case.reviews.values_list("reviewer_id", flat=True))
     initial: dict[str, Any] = {}
-    existing = getattr(case, "consensus", None) if hasattr(case, "consensus") else None
+    existing = getattr(case, "consensus", None)  # RelatedObjectDoesNotExist is an AttributeError
     if existing is not None:
         initial = {f: getattr(existing, f) for f in actions.CONSENSUS_FIELDS}
         initial["smart_goals"] = "yes" if existing.smart_goals else "no"
