@@ -18,9 +18,10 @@ from dbv.module2.cases import random_cases
 from dbv.module2.engagement import Engagement
 from dbv.privacy import suppress, threshold
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added survey_respondents, family-view measures and "small"
 QUESTIONS = ("ideal_outcome", "needs_met_effectively", "met_without_ehcp", "different_provision",
              "ideal_provision")  # fmt: skip
+FAMILY_GROUPS = ("parent_carer", "young_person")
 FORBIDDEN_KEYS = {"person_id", "case_id", "reviewer_id", "response_id", "urn", "note",
                   "evidence", "description", "name", "birth_date"}  # fmt: skip
 
@@ -41,9 +42,13 @@ def tally(frame: pl.DataFrame, by: list[str], column: str) -> list[dict[str, Any
         if n < threshold():  # a group this small publishes nothing but its keys
             safe = dict.fromkeys(safe)
         head = {b: g[b][0] for b in by}
+        true = dict(zip(cols, wide.row(0), strict=True))
         for v in cols:
+            # "small": withheld because it is from 1 to threshold - 1 (as a table's "<5"), not
+            # to protect another cell; said only when the group's n is published
+            small = safe[v] is None and safe["n"] is not None and 0 < true[v] < threshold()
             out.append({**head, "answer": v, "count": safe[v], "n": safe["n"],
-                        "withheld": safe[v] is None})  # fmt: skip
+                        "withheld": safe[v] is None, "small": small})  # fmt: skip
     return out
 
 
@@ -72,9 +77,19 @@ def _cases(eng: Engagement) -> dict[str, Any]:
 
 def _voices(eng: Engagement) -> list[dict[str, Any]]:
     v = eng.table("case_voice")
-    return tally(v, ["voice"], "status") + [
-        {**r, "measure": "agrees_with_panel"} for r in tally(v, ["voice"], "agrees_with_panel")
+    return [
+        {**r, "measure": measure}
+        for measure in ("status", "ideal_outcome", "agrees_with_panel")
+        for r in tally(v, ["voice"], measure)
     ]
+
+
+def _respondent_class() -> pl.Expr:
+    """Parents/carers and young people keep their group; every other group counts as
+    "partners", so fewer cells are withheld (the council's own pack keeps the detail)."""
+    g = pl.col("respondent_group")
+    family = g.is_in(list(FAMILY_GROUPS))
+    return pl.when(family).then(g).otherwise(pl.lit("partners")).alias("respondent_group")
 
 
 def _surveys(eng: Engagement) -> dict[str, Any]:
@@ -90,7 +105,7 @@ def _surveys(eng: Engagement) -> dict[str, Any]:
             continue
         f = eng.table(table).join(resp.select("response_id", "respondent_group"),
                                   on="response_id", how="left")  # fmt: skip
-        f = f.with_columns(pl.col(value).cast(pl.String))
+        f = f.with_columns(pl.col(value).cast(pl.String), _respondent_class())
         out[table] = tally(f, [item, "respondent_group"], value)
     return out
 
@@ -117,6 +132,9 @@ def build_export(
         out["family_views"] = _voices(engagement)
     if engagement is not None:
         out["surveys"] = _surveys(engagement)
+        if engagement.has("survey_response"):
+            resp = engagement.table("survey_response").with_columns(_respondent_class())
+            out["survey_respondents"] = tally(resp, ["survey"], "respondent_group")
     out["scenarios"] = scenarios
     if grant_by_category is not None and not grant_by_category.is_empty():
         out["grant_by_category"] = [

@@ -6,7 +6,9 @@ clustered interval is a random-effects meta-analysis on the logit scale (DerSimo
 Laird, with the Hartung-Knapp-Sidik-Jonkman t-based interval, which holds its coverage with
 few councils): it estimates the typical council's rate (the back-transformed mean logit, the
 median council) and widens with the between-council variance tau^2. Zero cells get the usual
-0.5 continuity correction. ``I^2`` describes heterogeneity.
+0.5 continuity correction. ``I^2`` describes heterogeneity, and the prediction interval (on
+m - 2 degrees of freedom, Higgins, Thompson and Spiegelhalter 2009) says where a new council's
+rate would likely lie.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Pooled:
     tau2: float
     i2: float
     level: float
+    pred_low: float  # where a new council's rate would likely fall (Higgins et al. 2009)
+    pred_high: float
 
 
 def _expit(x: float) -> float:
@@ -68,6 +72,8 @@ def pool(k: list[int], n: list[int], level: float = 0.90) -> Pooled:
     else:
         se = math.sqrt(1.0 / float(np.sum(ws)))
         crit = NormalDist().inv_cdf(0.5 + level / 2)
+    # with two councils or fewer there is no spread to predict from: the estimate's interval
+    half = t_quantile(level, m - 2) * math.sqrt(tau2 + se**2) if m > 2 else crit * se
     naive = wilson(int(ks.sum()), int(ns.sum()), level)
     i2 = max(0.0, (q - (m - 1)) / q) if q > 0 and m > 1 else 0.0
     return Pooled(
@@ -75,4 +81,5 @@ def pool(k: list[int], n: list[int], level: float = 0.90) -> Pooled:
         mean=_expit(mu), low=_expit(mu - crit * se), high=_expit(mu + crit * se),
         naive_p=float(naive.p or 0.0), naive_low=float(naive.low or 0.0),
         naive_high=float(naive.high or 0.0), tau2=tau2, i2=i2, level=level,
+        pred_low=_expit(mu - half), pred_high=_expit(mu + half),
     )  # fmt: skip

@@ -13,7 +13,7 @@ from dbv.errors import UsageError
 from dbv.synth.build import build_tables
 from dbv.synth.config import load_params
 from dbv.synth.defects import inject
-from dbv.synth.engagement import engagement, schema_path
+from dbv.synth.engagement import engagement, schema_path, with_practice
 from dbv.synth.plan import plan
 from dbv.synth.plan import schema_path as plan_schema_path
 from dbv.synth.seeding import stream
@@ -22,7 +22,13 @@ from dbv.synth.writer import MARKER, hashes, staged, write_json, write_tables
 
 
 def generate(
-    out: Path, *, seed: int = 2025, size: float = 1.0, defects: bool = True
+    out: Path,
+    *,
+    seed: int = 2025,
+    size: float = 1.0,
+    defects: bool = True,
+    practice: float = 0.0,
+    review_cases: int | None = None,
 ) -> SynthSummary:
     """Write the synthetic return (CSV per table), ``engagement/``, ``plan/`` and
     ``_defects.json`` to ``out``, replacing an earlier synthetic return there. The same seed
@@ -36,10 +42,15 @@ def generate(
         raise UsageError(
             f"size must be between 0.05 and 100, not {size!r}", fix="1.0 is about 3,500 plans"
         )
+    if not (math.isfinite(practice) and -3 <= practice <= 3):
+        raise UsageError(f"practice must be between -3 and 3, not {practice!r}",
+                         fix="0 is a typical council")  # fmt: skip
+    if review_cases is not None and not 1 <= review_cases <= 500:
+        raise UsageError(f"review_cases must be from 1 to 500, not {review_cases!r}")
     p = load_params()
     year = int(p.num("la", "census_year"))
     tables = build_tables(p, seed, size)
-    demo = engagement(p, tables, seed)
+    demo = engagement(with_practice(p, practice, review_cases), tables, seed)
     programme = plan(p, seed)
     injected = []
     if defects:

@@ -5,6 +5,8 @@ return."""
 
 from __future__ import annotations
 
+import copy
+import math
 from importlib import resources
 from pathlib import Path
 
@@ -17,7 +19,38 @@ from dbv.synth.engagement.sample import case_sample, snapshot
 from dbv.synth.engagement.surveys import surveys
 from dbv.synth.seeding import stream
 
-__all__ = ["engagement", "schema_path"]
+__all__ = ["engagement", "schema_path", "with_practice"]
+
+
+def _shift(prob: float, by: float) -> float:
+    logit = math.log(prob / (1 - prob)) + by
+    return 1 / (1 + math.exp(-logit))
+
+
+def with_practice(p: Params, practice: float, cases: int | None = None) -> Params:
+    """Parameters for a council whose practice differs from the typical one by ``practice`` on
+    the log-odds scale: more ideal outcomes (weights of "yes" times e^practice, "no" divided by
+    it) and fewer cases judged better met elsewhere or without a plan. 0 returns ``p`` itself,
+    so the default synthetic LA is unchanged. ``cases`` changes how many cases are drawn for
+    review."""
+    if practice == 0 and cases is None:
+        return p
+    raw = copy.deepcopy(p.raw)
+    eng = raw["engagement"]
+    if cases is not None:
+        eng["cases"] = cases
+    if practice == 0:
+        return Params(raw)
+    factor = math.exp(practice)
+    for group, w in eng["ideal_outcome"].items():
+        eng["ideal_outcome"][group] = [w[0] * factor, w[1], w[2] / factor, w[3]]
+    for key in ("different_provision", "met_without_ehcp"):
+        table = eng[key]
+        if isinstance(table, dict):
+            eng[key] = {g: _shift(float(v), -practice) for g, v in table.items()}
+        else:
+            eng[key] = _shift(float(table), -practice)
+    return Params(raw)
 
 
 def schema_path() -> Path:

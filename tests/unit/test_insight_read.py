@@ -1,0 +1,205 @@
+"""Reading councils' exports: what is refused, with the file and the problem named; and the
+bounds a withheld count must lie within."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dbv.errors import DataFileError, UsageError
+from dbv.insight.export import tally
+from dbv.insight.read import check_set, load_exports, parse_export, read_export
+from dbv.insight.tallies import share
+
+
+def minimal(council: str = "Testshire", date: str = "2025-03-01", **extra: Any) -> dict[str, Any]:
+    """The smallest valid export: one question over 40 cases."""
+    rows = [
+        {
+            "question": "ideal_outcome",
+            "answer": a,
+            "count": c,
+            "n": 40,
+            "withheld": False,
+            "small": False,
+        }
+        for a, c in (("yes", 16), ("partly", 14), ("no", 10))
+    ]
+    out: dict[str, Any] = {
+        "schema_version": "1.1",
+        "council": council,
+        "la_code": None,
+        "diagnostic_date": date,
+        "suppression_threshold": 5,
+        "free_text_included": False,
+        "case_reviews": {
+            "sampling": {
+                "cases_drawn_at_random": 40,
+                "hand_picked": 0,
+                "strata": 4,
+                "stratified": True,
+            },
+            "reviewers": 12,
+            "consensus": rows,
+            "reasons": [],
+        },
+        "scenarios": [],
+        "grant_by_category": [{"category": "early_intervention", "lines": 2, "amount": 90000}],
+    }
+    out.update(extra)
+    return out
+
+
+def write(folder: Path, name: str, data: Any) -> Path:
+    path = folder / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), "utf-8")
+    return path
+
+
+def test_a_valid_export_reads(tmp_path: Path) -> None:
+    e = read_export(write(tmp_path, "insight-export.json", minimal()))
+    assert e.council == "Testshire" and e.diagnostic_date == dt.date(2025, 3, 1)
+    assert e.academic_year == "2024/25" and e.threshold == 5
+
+
+def _bad(mutate: Any) -> dict[str, Any]:
+    data = minimal()
+    mutate(data)
+    return data
+
+
+BAD = [
+    (lambda d: d.update(schema_version="9.0"), "schema version 9.0", "schema_version"),
+    (lambda d: d.pop("schema_version"), "not a dbv insight export", None),
+    (lambda d: d.update(council=""), "council's name is missing", "council"),
+    (
+        lambda d: d["case_reviews"]["consensus"][0].update(count=3),
+        "below the suppression",
+        "case_reviews.consensus[0].count",
+    ),
+    (
+        lambda d: d["case_reviews"]["consensus"][0].update(count=41),
+        "larger than its total",
+        "case_reviews.consensus[0].count",
+    ),
+    (
+        lambda d: d["case_reviews"]["consensus"][0].update(count=None),
+        "'withheld' must be true",
+        "case_reviews.consensus[0]",
+    ),
+    (
+        lambda d: d["case_reviews"]["consensus"][0].update(person_id="P1"),
+        "person-level",
+        "case_reviews.consensus[0].person_id",
+    ),
+    (lambda d: d.update(suppression_threshold=3), "below the threshold 5", "suppression_threshold"),
+    (
+        lambda d: d.update(diagnostic_date="March 2025"),
+        "diagnostic_date must be a date",
+        "diagnostic_date",
+    ),
+    (lambda d: d.update(free_text_included=True), "free text", "free_text_included"),
+    (
+        lambda d: d["grant_by_category"][0].update(amount=-5),
+        "grant category",
+        "grant_by_category[0]",
+    ),
+    (lambda d: d.update(surveys={"mood": []}), "unknown survey table", "surveys.mood"),
+    (
+        lambda d: d.update(scenarios=[{"scenario": "x", "net_benefit": []}]),
+        "needs 'unmitigated_in_year_deficit'",
+        "scenarios[0].unmitigated_in_year_deficit",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutate", "message", "where"), BAD)
+def test_bad_exports_name_the_file_and_the_problem(
+    tmp_path: Path, mutate: Any, message: str, where: str | None
+) -> None:
+    path = write(tmp_path, "insight-export-bad.json", _bad(mutate))
+    with pytest.raises(DataFileError) as err:
+        read_export(path)
+    assert message in err.value.message
+    assert str(err.value.file) == str(path) and err.value.column == where
+    assert err.value.fix
+
+
+def test_truncated_json_names_the_file_and_line(tmp_path: Path) -> None:
+    text = json.dumps(minimal(), indent=2)
+    path = write(tmp_path, "insight-export.json", text[: len(text) // 2])
+    with pytest.raises(DataFileError) as err:
+        read_export(path)
+    assert "truncated" in err.value.message and err.value.row and err.value.row > 1
+    assert str(err.value.file) == str(path)
+
+
+def test_a_council_twice_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "insight-export-a.json", minimal())
+    write(tmp_path, "insight-export-b.json", minimal())
+    with pytest.raises(DataFileError) as err:
+        load_exports(tmp_path)
+    assert "Testshire appears twice" in err.value.message
+    assert "insight-export-a.json" in err.value.message
+    assert str(err.value.file).endswith("insight-export-b.json")
+
+
+def test_mixed_years_are_refused_unless_allowed(tmp_path: Path) -> None:
+    write(tmp_path, "insight-export-a.json", minimal("A", "2024-03-01"))
+    write(tmp_path, "insight-export-b.json", minimal("B", "2025-03-01"))
+    with pytest.raises(DataFileError) as err:
+        load_exports(tmp_path)
+    assert "mix academic years" in err.value.message and "2023/24" in err.value.message
+    assert err.value.column == "diagnostic_date" and "--allow-mixed-years" in (err.value.fix or "")
+    assert len(load_exports(tmp_path, allow_mixed_years=True)) == 2
+
+
+def test_no_exports_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no insight-export"):
+        load_exports(tmp_path)
+    with pytest.raises(UsageError):
+        check_set([])
+
+
+def test_version_1_0_is_still_read() -> None:
+    data = minimal(schema_version="1.0")
+    for r in data["case_reviews"]["consensus"]:
+        r.pop("small")
+    assert parse_export(copy.deepcopy(data), "old.json").council == "Testshire"
+
+
+# --- withheld counts: the bounds always hold the truth ----------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 40), min_size=2, max_size=5),
+    wanted=st.integers(0, 4),
+)
+def test_bounds_hold_the_true_count(counts: list[int], wanted: int) -> None:
+    answers = [f"a{i}" for i in range(len(counts))]
+    frame = pl.DataFrame(
+        {
+            "q": ["q"] * sum(counts),
+            "v": [a for a, c in zip(answers, counts, strict=True) for _ in range(c)],
+        }
+    )
+    rows = tally(frame, ["q"], "v") if sum(counts) else []
+    want = answers[: wanted % len(answers) + 1]
+    s = share("X", rows, want)
+    if s is None:
+        assert sum(counts) < 5 or not rows or rows[0]["n"] is None
+        return
+    truth = sum(c for a, c in zip(answers, counts, strict=True) if a in want)
+    assert s.k_low <= truth <= s.k_high, (counts, want, rows, s)
+    assert s.n == sum(counts)
+    if all(r["count"] is not None for r in rows):
+        assert s.exact
