@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from dbv.insight.tallies import share
 from dbv.module2.cases import random_cases
 from dbv.module2.engagement import Engagement
 from dbv.privacy import suppress, threshold
@@ -43,13 +44,44 @@ def tally(frame: pl.DataFrame, by: list[str], column: str) -> list[dict[str, Any
             safe = dict.fromkeys(safe)
         head = {b: g[b][0] for b in by}
         true = dict(zip(cols, wide.row(0), strict=True))
+        rows = []
         for v in cols:
             # "small": withheld because it is from 1 to threshold - 1 (as a table's "<5"), not
             # to protect another cell; said only when the group's n is published
             small = safe[v] is None and safe["n"] is not None and 0 < true[v] < threshold()
-            out.append({**head, "answer": v, "count": safe[v], "n": safe["n"],
-                        "withheld": safe[v] is None, "small": small})  # fmt: skip
+            rows.append({**head, "answer": v, "count": safe[v], "n": safe["n"],
+                         "withheld": safe[v] is None, "small": small})  # fmt: skip
+        out += harden(rows, threshold())
     return out
+
+
+def _pinned(rows: list[dict[str, Any]], t: int) -> bool:
+    """Could a reader work out a withheld cell exactly from what the rows publish?"""
+    for r in rows:
+        if r["count"] is None:
+            s = share("", rows, [r["answer"]], t)
+            if s is not None and s.exact:
+                return True
+    return False
+
+
+def harden(rows: list[dict[str, Any]], t: int) -> list[dict[str, Any]]:
+    """Withhold more until no withheld cell can be worked out from n and the rest: first drop
+    the "small" flags (two small cells summing to 8 would both be 4), then withhold the next
+    smallest published cell, and last of all n."""
+    while _pinned(rows, t):
+        if any(r["small"] is not None for r in rows):
+            for r in rows:
+                r["small"] = None
+            continue
+        shown = [r for r in rows if r["count"]]
+        if shown:
+            r = min(shown, key=lambda r: r["count"])
+            r["count"], r["withheld"] = None, True
+        else:
+            for r in rows:
+                r["n"] = None
+    return rows
 
 
 def _cases(eng: Engagement) -> dict[str, Any]:

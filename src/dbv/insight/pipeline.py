@@ -120,6 +120,13 @@ def build_pack(
     return pack
 
 
+def shown_run(run: dict[str, Any]) -> dict[str, Any]:
+    """run.json as the pack prints it: the file hashes are in the data-sources appendix."""
+    out = {k: v for k, v in run.items() if k != "data"}
+    out["data"] = f"{len(run.get('data', []))} files: see the data-sources appendix"
+    return out
+
+
 def _write_json(path: Path, data: dict[str, Any]) -> Path:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
@@ -156,6 +163,7 @@ def run_insight(
         tell(f"public data: {stage}", 1, len(stages))
 
     pack = build_pack(exports, public, sub if public else None)
+    full_run, pack.run = pack.run, shown_run(pack.run)
     step[0] = 2 if public else 1
     result = InsightRun(out, pack)
     for o in outputs:
@@ -173,7 +181,7 @@ def run_insight(
             from dbv.report.pdf import write_pdf
 
             result.files.append(write_pdf(pack, out / "insight.pdf"))
-    result.files.append(_write_json(out / "run.json", pack.run))
+    result.files.append(_write_json(out / "run.json", full_run))
     tell("done", len(stages), len(stages))
     return result
 

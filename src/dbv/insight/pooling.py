@@ -74,7 +74,7 @@ def naive_text(p: Pooled | None, r: Result | None = None) -> str:
         return ""
     text = estimate_text(p.k, p.n, p.naive_low, p.naive_high, p.level)
     if r is not None and r.bounded:
-        text = text[:-1] + "; withheld counts at the middle of their bounds)"
+        text = text[:-1] + "; withheld counts estimated)"
     return text
 
 
@@ -82,10 +82,7 @@ def spread_text(p: Pooled | None) -> str:
     """Between-council heterogeneity in words."""
     if p is None or p.councils < 2:
         return "one council: no spread to estimate"
-    return (
-        f"I² {100 * p.i2:.0f}%; a new council's rate would likely lie between "
-        f"{pct(p.pred_low)} and {pct(p.pred_high)}"
-    )
+    return f"I² {100 * p.i2:.0f}%; new council {pct(p.pred_low)} to {pct(p.pred_high)}"
 
 
 def range_text(r: Result) -> str:
@@ -93,10 +90,7 @@ def range_text(r: Result) -> str:
         return ""
     lo, hi = sorted((r.low.mean, r.high.mean))
     who = len(r.bounded)
-    return (
-        f"{pct(lo)} to {pct(hi)} as the {who} withheld count(s) run from their lowest to "
-        "their highest"
-    )
+    return f"{pct(lo)} to {pct(hi)} ({who} withheld count{'s' if who > 1 else ''})"
 
 
 def council_interval(s: Share, level: float = LEVEL) -> tuple[float, float, float]:

@@ -26,6 +26,7 @@ from dbv.insight.pooling import (
 )
 from dbv.insight.read import CouncilExport
 from dbv.report.charts_base import label
+from dbv.report.charts_insight import forest_chart
 from dbv.report.charts_module2 import proportions_chart
 from dbv.report.model import Chart, Format, Note, Pack, Section, Table, Text
 
@@ -47,8 +48,6 @@ def _range(lo_hi: tuple[int, int]) -> str:
 def _pooled_row(r: Result) -> dict[str, Any]:
     m = r.main
     return {
-        "councils": 0 if m is None else m.councils,
-        "cases": None if m is None else m.n,
         "clustered": clustered_text(m),
         "naive": naive_text(m, r),
         "spread": spread_text(m),
@@ -58,27 +57,27 @@ def _pooled_row(r: Result) -> dict[str, Any]:
 
 
 POOL_LABELS = {
-    "councils": "Councils pooled",
-    "cases": "n (all councils)",
     "clustered": f"Pooled, councils as clusters ({LVL} CI)",
     "naive": f"Naive pooled k of n ({LVL} CI)",
-    "spread": "Between councils",
-    "with_withheld": "Including councils with withheld counts",
+    "spread": f"Between councils (I²; {LVL} prediction for a new council)",
+    "with_withheld": "Range over withheld counts",
     "left_out": "Not pooled",
 }
-POOL_FORMATS: dict[str, Any] = {"councils": "int", "cases": "int"}
 
 
 def _pool_table(
     key: str, title: str, rows: list[dict[str, Any]], lead: dict[str, str], note: str = ""
 ) -> Table:
     frame = pl.DataFrame(rows, infer_schema_length=None)
+    for c in ("with_withheld", "left_out"):  # only when some row has something to say
+        if c in frame.columns and not any(frame[c].to_list()):
+            frame = frame.drop(c)
     labels = {**lead, **POOL_LABELS}
     return Table(
         key,
         title,
         frame,
-        formats={**dict.fromkeys(lead, "text"), **POOL_FORMATS},
+        formats=dict.fromkeys(frame.columns, "text"),
         labels=labels,
         note=note,
     )
@@ -89,42 +88,29 @@ def forest(key: str, title: str, r: Result) -> Chart:
     rows: list[dict[str, Any]] = []
     for s in sorted(r.shares, key=lambda s: s.council):
         p, lo, hi = council_interval(s)
-        rows.append(
-            {
-                "row": f"{s.council} ({s.k_low} of {s.n})"
-                if s.exact
-                else f"{s.council} (withheld count; n = {s.n})",
-                "p": p,
-                "low": lo,
-                "high": hi,
-                "n": s.n,
-                "estimate": "a council",
-            }
-        )
+        name = f"{s.council} ({s.k_low} of {s.n})" if s.exact else f"{s.council} (withheld count)"
+        rows.append({"label": name, "p": p, "low": lo, "high": hi, "kind": "council"})
     m = r.main
     if m is not None:
         rows.append(
             {
-                "row": "Pooled, councils as clusters",
+                "label": "Pooled, councils as clusters",
                 "p": m.mean,
                 "low": m.low,
                 "high": m.high,
-                "n": m.n,
-                "estimate": "pooled (random effects)",
+                "kind": "pooled, councils as clusters",
             }
         )
         rows.append(
             {
-                "row": "Naive pooled",
+                "label": f"Naive pooled ({m.k} of {m.n})",
                 "p": m.naive_p,
                 "low": m.naive_low,
                 "high": m.naive_high,
-                "n": m.n,
-                "estimate": "pooled (naive)",
+                "kind": "pooled, naive",
             }
         )
-    frame = pl.DataFrame(rows) if rows else pl.DataFrame({"row": [], "p": []})
-    return proportions_chart(frame, "row", title, key, group="estimate" if rows else None)
+    return forest_chart(rows, title, key)
 
 
 def about(pack: Pack, exports: Sequence[CouncilExport], el: an.Eligibility) -> None:
@@ -353,28 +339,30 @@ def surveys(pack: Pack, exports: Sequence[CouncilExport]) -> None:
         s.add(Note("No survey tallies in the exports.", "missing"))
         return
     codes = {"likert": "statement", "service_awareness": "service", "partnership": "organisation"}
-    for survey, title in (
-        ("likert", "Statements: share who agree or strongly agree"),
-        ("service_awareness", "Services: partners' awareness and access"),
-        ("partnership", "Partnership working: share rating 4 or 5 of 5"),
-    ):
+    tables = (
+        ("likert", "agree or strongly agree", "Statements: share who agree or strongly agree"),
+        ("service_awareness", "can access the service",
+         "Services: share of partners who can access each service"),
+        ("service_awareness", "find it effective",
+         "Services: share of partners who can access it and find it effective"),
+        ("partnership", "rated 4 or 5 of 5", "Partnership working: share rating 4 or 5 of 5"),
+    )  # fmt: skip
+    for n, (survey, measure, title) in enumerate(tables):
         rows = [
             {
-                "item": label(codes[survey], i["item"]),
-                "who": i["who"],
-                "measure": i["measure"],
+                "item": f"{label(codes[survey], i['item'])} ({i['who'].lower()})",
                 **_pooled_row(i["result"]),
             }
             for i in items
-            if i["survey"] == survey
+            if i["survey"] == survey and i["measure"] == measure
         ]
         if rows:
             s.add(
                 _pool_table(
-                    f"survey_{survey}",
+                    f"survey_{n + 1}_{survey}",
                     title,
                     rows,
-                    {"item": "Item", "who": "Respondents", "measure": "Measure"},
+                    {"item": "Item (respondents)"},
                     note="'Don't know' is kept in n.",
                 )
             )

@@ -56,7 +56,11 @@ def share(council: str, rows: Iterable[Row], wanted: Iterable[str], t: int = 5) 
     hi_out = sum(hi for inside, (_, hi) in cells if not inside)
     lo = max(lo_in, hidden - hi_out)
     hi = max(lo, min(hi_in, hidden - lo_out))
-    return Share(council, known_in + lo, known_in + hi, int(n))
+    k_lo, k_hi = known_in + lo, known_in + hi
+    if cells and k_lo == k_hi and (0 < k_lo < t or 0 < n - k_lo < t):
+        # worked out from withheld cells and small: never print it (a damaged or old export)
+        k_lo, k_hi = (1, t - 1) if k_lo < t else (n - t + 1, n - 1)
+    return Share(council, k_lo, k_hi, int(n))
 
 
 def _bounds(row: Row, hidden: int, t: int) -> tuple[int, int]:

@@ -66,7 +66,10 @@ def createadmin(
         try:
             org = create_organisation(council_code, council_name, username, password, la_code)
         except ValidationError as exc:
-            raise UsageError("; ".join(exc.messages), fix="choose a longer password") from None
+            codes = {e.code for e in exc.error_list}
+            fix = "choose another council code" if "not_a_council" in codes else None
+            fix = fix or "choose a longer password"
+            raise UsageError("; ".join(exc.messages), fix=fix) from None
     console.print(f"{username} is the administrator of {org.name}: sign in at /sign-in/")
 
 
@@ -76,7 +79,9 @@ def createadmin(
 )
 def web(ctx: typer.Context) -> None:
     """Django's management commands for the web app, e.g. `dbv web migrate`,
-    `dbv web collectstatic`, `dbv web purge` (delete data past each council's retention)."""
+    `dbv web collectstatic`, `dbv web purge` (delete data past each council's retention),
+    `dbv web insightbody dfe --name "Department for Education" --member alex` (an insight body
+    and its read-only members)."""
     setup()
     from django.core.management import execute_from_command_line
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dbv.web.workshops",
     "dbv.web.surveys",
     "dbv.web.planning",
+    "dbv.web.sharing",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -16,5 +16,7 @@ urlpatterns = [
     path("o/<slug:org>/workshops/", include("dbv.web.workshops.urls")),
     path("o/<slug:org>/surveys/", include("dbv.web.surveys.urls")),
     path("o/<slug:org>/plan/", include("dbv.web.planning.urls")),
+    path("o/<slug:org>/shares/", include("dbv.web.sharing.urls")),
+    path("i/<slug:body>/", include("dbv.web.sharing.body_urls")),
     path("s/", include("dbv.web.surveys.public_urls")),
 ]

@@ -1,6 +1,7 @@
 """A council's own data out (export) and gone (delete): every app registers a module with
 ``tables(org) -> dict[str, list[dict]]`` (rows in dbv's import formats) and ``delete(org) ->
-int`` (records removed)."""
+int`` (records removed); optionally ``COLUMNS`` (the header of a table of its own that no
+schema describes, so an empty one still has its header)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from typing import Any, Protocol
 
 from dbv.web.core.models import Organisation
 
-APPS = ["dbv.web.workshops.exports", "dbv.web.surveys.exports", "dbv.web.planning.exports"]
+APPS = [
+    "dbv.web.workshops.exports", "dbv.web.surveys.exports", "dbv.web.planning.exports",
+    "dbv.web.sharing.exports",
+]  # fmt: skip
 
 
 class Exporter(Protocol):
@@ -65,6 +69,10 @@ def _columns(name: str) -> list[str]:
     from dbv.module3 import plan_schema_path
     from dbv.synth.engagement import schema_path
 
+    for e in exporters():
+        own = getattr(e, "COLUMNS", {})
+        if name in own:
+            return list(own[name])
     folder, _, table = name.partition("/")
     path = {"engagement": schema_path(), "plan": plan_schema_path()}.get(folder)
     if path is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from dbv.web.core.govuk import GovukForm
-from dbv.web.core.roles import ROLES
+from dbv.web.core.roles import COUNCIL_ROLES, ROLES
 
 
 class LoginForm(GovukForm):
@@ -17,7 +17,10 @@ class MemberForm(GovukForm):
         label="Username",
         help_text="A new user is created if the name is not taken.",
     )
-    role = forms.ChoiceField(choices=sorted(ROLES.items()), label="Role")
+    role = forms.ChoiceField(
+        choices=sorted((r, label) for r, label in ROLES.items() if r in COUNCIL_ROLES),
+        label="Role",
+    )
     password = forms.CharField(
         widget=forms.PasswordInput,
         required=False,

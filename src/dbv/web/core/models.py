@@ -17,10 +17,16 @@ def default_retention_days() -> int:
 
 
 class Organisation(models.Model):
-    """A council (or a group of councils, or DfE). Every other record belongs to one."""
+    """A council, or an insight body (DfE, a regional team, a group of councils) that sees only
+    the insight exports councils choose to share with it. Every other record belongs to one."""
+
+    COUNCIL, INSIGHT = "council", "insight"
+    KINDS = [(COUNCIL, "Council"),
+             (INSIGHT, "Insight body (DfE, a regional team or a group of councils)")]  # fmt: skip
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=KINDS, default=COUNCIL, db_index=True)
     la_code = models.CharField(max_length=10, blank=True, help_text="DfE LA code, if a council")
     retention_days = models.PositiveIntegerField(default=default_retention_days)
     created = models.DateTimeField(auto_now_add=True)
@@ -30,6 +36,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_insight(self) -> bool:
+        return self.kind == self.INSIGHT
 
 
 class Membership(models.Model):

@@ -21,7 +21,8 @@ from dbv.web.core.exports import all_tables
 from dbv.web.core.models import Organisation
 from dbv.web.planning.models import Pack
 
-FILES = {"html": "report.html", "xlsx": "report.xlsx", "pdf": "report.pdf", "run": "run.json"}
+FILES = {"html": "report.html", "xlsx": "report.xlsx", "pdf": "report.pdf", "run": "run.json",
+         "export": "insight-export.json"}  # fmt: skip
 SIMS = 500
 
 

@@ -353,7 +353,8 @@ def pack_view(request: HttpRequest) -> HttpResponse:
     packs = list(Pack.objects.filter(organisation=org)[:10])
     listed = [
         {"pack": p, "files": [{"kind": k, "name": n, "url": _url(request, "pack_file", p.pk, k)}
-                              for k, n in FILES.items() if pack_file(p, k) is not None]}
+                              for k, n in FILES.items() if pack_file(p, k) is not None],
+         "share": reverse("sharing:share", args=[org.code, p.pk])}
         for p in packs
     ]  # fmt: skip
     from dbv.web.planning.pack import latest_return
@@ -361,6 +362,7 @@ def pack_view(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/pack.html", {
         "packs": listed, "can_build": actor.can("pack.build"),
         "has_return": latest_return(org) is not None,
+        "can_share": actor.can("share.create"), "can_see_shares": actor.can("share.view"),
     })  # fmt: skip
 
 
