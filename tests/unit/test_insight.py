@@ -65,7 +65,9 @@ def test_small_sample_and_hand_picked_are_listed_and_not_pooled(
     assert small in s["excluded_from_case_pooling"]
 
 
-def test_pooled_and_naive_side_by_side_with_a_forest_plot_per_question(result: InsightRun) -> None:
+def test_pooled_and_naive_side_by_side_with_a_forest_plot_per_question(
+    result: InsightRun, exports: list[CouncilExport]
+) -> None:
     table = next(t for t in result.pack.tables() if t.key == "case_questions")
     assert {"clustered", "naive", "spread"} <= set(table.frame.columns)
     assert all("90% CI" in v for v in table.frame["clustered"].to_list())
@@ -74,6 +76,9 @@ def test_pooled_and_naive_side_by_side_with_a_forest_plot_per_question(result: I
         assert f"forest_{q}" in charts
     keys = {t.key for t in result.pack.tables()}
     assert {"family_views", "reasons", "readiness", "grant", "money", "headline"} <= keys
+    words = next(t for t in result.pack.tables() if t.key == "free_text").frame
+    sharing = {e.council for e in exports if e.data["free_text_included"]}
+    assert set(words["council"]) == sharing and len(sharing) == 2
 
 
 def test_no_small_count_anywhere_in_the_pack(result: InsightRun) -> None:

@@ -106,7 +106,23 @@ BAD = [
         "diagnostic_date must be a date",
         "diagnostic_date",
     ),
-    (lambda d: d.update(free_text_included=True), "free text", "free_text_included"),
+    (lambda d: d.update(free_text_included=True), "free_text must be a list", "free_text"),
+    (lambda d: d.update(free_text=[]), "holds free text but says it does not", "free_text"),
+    (
+        lambda d: d.update(
+            free_text_included=True,
+            free_text=[
+                {
+                    "kind": "workstream",
+                    "category": "x",
+                    "title": "Outreach",
+                    "text": "Contact jo.bloggs@example.org",
+                }
+            ],
+        ),
+        "seems to hold an e-mail",
+        "free_text[0]",
+    ),
     (
         lambda d: d["grant_by_category"][0].update(amount=-5),
         "grant category",
@@ -228,3 +244,34 @@ def test_two_fours_are_not_given_away() -> None:
     rows = tally(pl.DataFrame({"q": ["q"] * 28, "v": values}), ["q"], "v")
     s = share("X", rows, ["no"])
     assert s is None or not s.exact
+
+
+def test_free_text_only_when_chosen_and_never_an_identifier() -> None:
+    from dbv.insight.freetext import programme_text
+
+    grant = pl.DataFrame(
+        {
+            "line_id": ["G1", "G2"],
+            "initiative": ["Outreach", "Outreach"],
+            "category": ["early_intervention"] * 2,
+            "financial_year": ["2025-26", "2026-27"],
+            "amount": [1.0, 2.0],
+            "opportunity": ["WS1"] * 2,
+            "description": ["Specialist teachers visit schools"] * 2,
+        }
+    )
+    entries = programme_text({"grant_line": grant})
+    assert entries == [
+        {
+            "kind": "grant_initiative",
+            "category": "early_intervention",
+            "title": "Outreach",
+            "text": "Specialist teachers visit schools",
+        }
+    ]
+    data = minimal(free_text_included=True, free_text=entries)
+    assert parse_export(data, "x.json").data["free_text"] == entries
+    bad = grant.with_columns(pl.lit("Call 01632 960123 to book").alias("description"))
+    with pytest.raises(DataFileError, match="phone number") as err:
+        programme_text({"grant_line": bad})
+    assert "grant_line.csv row 2" in str(err.value.file)

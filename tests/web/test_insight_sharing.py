@@ -48,14 +48,23 @@ def export_dict(council: str, date: str = "2025-03-31", yes: int = 14) -> dict[s
         for a, c in (("yes", yes), ("partly", 10), ("no", n - yes - 10))
     ]
     return {
-        "schema_version": "1.1", "council": council, "la_code": None,
-        "diagnostic_date": date, "suppression_threshold": 5, "free_text_included": False,
-        "case_reviews": {"sampling": {"cases_drawn_at_random": n, "hand_picked": 0},
-                         "consensus": consensus, "reasons": []},
-        "family_views": [], "survey_respondents": [], "surveys": {}, "scenarios": [],
-        "grant_by_category": [{"category": "programme_management", "lines": 2,
-                               "amount": 100000.0}],
-    }  # fmt: skip
+        "schema_version": "1.1",
+        "council": council,
+        "la_code": None,
+        "diagnostic_date": date,
+        "suppression_threshold": 5,
+        "free_text_included": False,
+        "case_reviews": {
+            "sampling": {"cases_drawn_at_random": n, "hand_picked": 0},
+            "consensus": consensus,
+            "reasons": [],
+        },
+        "family_views": [],
+        "survey_respondents": [],
+        "surveys": {},
+        "scenarios": [],
+        "grant_by_category": [{"category": "programme_management", "lines": 2, "amount": 100000.0}],
+    }
 
 
 @pytest.fixture
@@ -70,8 +79,13 @@ def make_pack(tmp_path: Path) -> Callable[..., Pack]:
         data = export if export is not None else export_dict(org.name)
         (folder / "insight-export.json").write_text(json.dumps(data, indent=2), "utf-8")
         (folder / "report.html").write_text("<p>case-level pack</p>", "utf-8")
-        return Pack.objects.create(organisation=org, built_at=timezone.now(), built_by="x",
-                                   folder=str(folder), status=Pack.BUILT)  # fmt: skip
+        return Pack.objects.create(
+            organisation=org,
+            built_at=timezone.now(),
+            built_by="x",
+            folder=str(folder),
+            status=Pack.BUILT,
+        )
 
     return make
 
@@ -152,9 +166,12 @@ def test_insight_roles_and_council_roles_never_cross(
 
 
 def test_a_reader_sees_only_current_exports_shared_with_its_own_body(
-    council: Organisation, other_council: Organisation, dfe: Organisation,
-    region: Organisation, make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+    council: Organisation,
+    other_council: Organisation,
+    dfe: Organisation,
+    region: Organisation,
+    make_pack: Callable[..., Pack],
+) -> None:
     third = Organisation.objects.create(code="thirdham", name="Thirdham Council")
     share(council, make_pack(council), dfe)
     share(other_council, make_pack(other_council), region)  # another body's
@@ -186,20 +203,27 @@ def test_a_reader_gets_404_on_every_council_page(
             assert c.post(path, {}).status_code == 404, (name, code)
             checked += 1
     assert checked >= 80
-    for path in (f"/o/{council.code}/plan/pack/{pack.pk}/html/",
-                 f"/o/{council.code}/plan/pack/{pack.pk}/export/",
-                 f"/o/{council.code}/workshops/", f"/o/{council.code}/surveys/",
-                 f"/o/{council.code}/plan/", f"/o/{council.code}/shares/"):  # fmt: skip
+    for path in (
+        f"/o/{council.code}/plan/pack/{pack.pk}/html/",
+        f"/o/{council.code}/plan/pack/{pack.pk}/export/",
+        f"/o/{council.code}/workshops/",
+        f"/o/{council.code}/surveys/",
+        f"/o/{council.code}/plan/",
+        f"/o/{council.code}/shares/",
+    ):
         assert c.get(path).status_code == 404, path
     home = c.get("/").content.decode()
     assert "/i/dfe/" in home and f"/o/{council.code}/" not in home
 
 
 def test_council_members_and_other_bodies_cannot_see_an_insight_bodys_pages(
-    council: Organisation, dfe: Organisation, region: Organisation,
-    client_as: Callable[..., Client], monkeypatch: pytest.MonkeyPatch,
+    council: Organisation,
+    dfe: Organisation,
+    region: Organisation,
+    client_as: Callable[..., Client],
+    monkeypatch: pytest.MonkeyPatch,
     make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(build, "run_insight", fake_run_insight)
     share(council, make_pack(council), dfe)
     assert reader(dfe).post("/i/dfe/build/").status_code == 302
@@ -220,9 +244,11 @@ def test_council_members_and_other_bodies_cannot_see_an_insight_bodys_pages(
 
 
 def test_sharing_needs_the_council_administrator(
-    council: Organisation, dfe: Organisation, client_as: Callable[..., Client],
+    council: Organisation,
+    dfe: Organisation,
+    client_as: Callable[..., Client],
     make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+) -> None:
     pack = make_pack(council)
     url = f"/o/{council.code}/shares/pack/{pack.pk}/"
     for role in sorted(COUNCIL_ROLES - {"council_admin"}):
@@ -285,9 +311,13 @@ def test_the_shared_content_is_the_file_exactly_and_passes_the_checks(
     ],
 )
 def test_an_export_that_fails_the_checks_is_not_shared(
-    council: Organisation, dfe: Organisation, client_as: Callable[..., Client],
-    make_pack: Callable[..., Pack], spoil: Callable[[dict[str, Any]], None], message: str,
-) -> None:  # fmt: skip
+    council: Organisation,
+    dfe: Organisation,
+    client_as: Callable[..., Client],
+    make_pack: Callable[..., Pack],
+    spoil: Callable[[dict[str, Any]], None],
+    message: str,
+) -> None:
     data = export_dict(council.name)
     spoil(data)
     pack = make_pack(council, data)
@@ -304,8 +334,9 @@ def test_an_export_that_fails_the_checks_is_not_shared(
 def test_a_pack_without_an_export_cannot_be_shared(
     council: Organisation, dfe: Organisation, client_as: Callable[..., Client]
 ) -> None:
-    pack = Pack.objects.create(organisation=council, built_at=timezone.now(),
-                               folder="/nonexistent", status=Pack.BUILT)  # fmt: skip
+    pack = Pack.objects.create(
+        organisation=council, built_at=timezone.now(), folder="/nonexistent", status=Pack.BUILT
+    )
     admin = client_as(council, "council_admin")
     url = f"/o/{council.code}/shares/pack/{pack.pk}/"
     assert "has no insight export" in admin.get(url).content.decode()
@@ -314,9 +345,12 @@ def test_a_pack_without_an_export_cannot_be_shared(
 
 
 def test_sharing_again_replaces_and_withdrawing_hides(
-    council: Organisation, dfe: Organisation, region: Organisation,
-    client_as: Callable[..., Client], make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+    council: Organisation,
+    dfe: Organisation,
+    region: Organisation,
+    client_as: Callable[..., Client],
+    make_pack: Callable[..., Pack],
+) -> None:
     first = share(council, make_pack(council, export_dict(council.name, "2025-03-31")), dfe)
     share(council, make_pack(council), region)
     second = share(council, make_pack(council, export_dict(council.name, "2025-06-30")), dfe)
@@ -361,10 +395,14 @@ def test_sharing_and_withdrawing_are_audited_in_both_logs(
 
 
 def test_the_insight_pack_is_built_and_downloaded_by_the_body_only(
-    council: Organisation, other_council: Organisation, dfe: Organisation,
-    region: Organisation, client_as: Callable[..., Client], monkeypatch: pytest.MonkeyPatch,
+    council: Organisation,
+    other_council: Organisation,
+    dfe: Organisation,
+    region: Organisation,
+    client_as: Callable[..., Client],
+    monkeypatch: pytest.MonkeyPatch,
     make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(build, "run_insight", fake_run_insight)
     share(council, make_pack(council), dfe)
     gone = share(other_council, make_pack(other_council), dfe)
@@ -396,13 +434,17 @@ def test_the_insight_pack_is_built_and_downloaded_by_the_body_only(
 
 
 def test_mixed_academic_years_need_the_checkbox(
-    council: Organisation, other_council: Organisation, dfe: Organisation,
-    monkeypatch: pytest.MonkeyPatch, make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+    council: Organisation,
+    other_council: Organisation,
+    dfe: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    make_pack: Callable[..., Pack],
+) -> None:
     monkeypatch.setattr(build, "run_insight", fake_run_insight)
     share(council, make_pack(council, export_dict(council.name, "2025-03-31")), dfe)
-    share(other_council, make_pack(other_council, export_dict(other_council.name, "2025-10-01")),
-          dfe)  # fmt: skip
+    share(
+        other_council, make_pack(other_council, export_dict(other_council.name, "2025-10-01")), dfe
+    )
     c = reader(dfe)
     r = c.post("/i/dfe/build/")
     assert r.status_code == 400
@@ -414,9 +456,11 @@ def test_mixed_academic_years_need_the_checkbox(
 
 
 def test_the_same_council_twice_is_refused(
-    council: Organisation, dfe: Organisation, monkeypatch: pytest.MonkeyPatch,
+    council: Organisation,
+    dfe: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
     make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+) -> None:
     """Two councils whose exports name the same council (one current share per council and body
     already prevents it for one council): check_set's message is shown, nothing is built."""
     monkeypatch.setattr(build, "run_insight", fake_run_insight)
@@ -429,9 +473,11 @@ def test_the_same_council_twice_is_refused(
 
 
 def test_a_failed_insight_build_is_recorded_and_shown(
-    council: Organisation, dfe: Organisation, monkeypatch: pytest.MonkeyPatch,
+    council: Organisation,
+    dfe: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
     make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+) -> None:
     def broken(exports: list[CouncilExport], out: Path) -> None:
         raise RuntimeError("the renderer is missing")
 
@@ -446,9 +492,11 @@ def test_a_failed_insight_build_is_recorded_and_shown(
 
 
 def test_the_real_insight_pipeline_builds_the_pack(
-    council: Organisation, other_council: Organisation, dfe: Organisation,
+    council: Organisation,
+    other_council: Organisation,
+    dfe: Organisation,
     make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+) -> None:
     pytest.importorskip("dbv.insight.pipeline")
     share(council, make_pack(council, export_dict(council.name, yes=12)), dfe)
     share(other_council, make_pack(other_council, export_dict(other_council.name, yes=20)), dfe)
@@ -467,9 +515,11 @@ def test_the_real_insight_pipeline_builds_the_pack(
 
 
 def test_a_councils_shares_are_in_its_export_and_go_with_its_data(
-    council: Organisation, dfe: Organisation, client_as: Callable[..., Client],
+    council: Organisation,
+    dfe: Organisation,
+    client_as: Callable[..., Client],
     make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+) -> None:
     pack = make_pack(council)
     share(council, pack, dfe)
     admin = client_as(council, "council_admin")
@@ -488,9 +538,11 @@ def test_a_councils_shares_are_in_its_export_and_go_with_its_data(
 
 
 def test_shares_and_insight_packs_past_retention_are_purged(
-    council: Organisation, dfe: Organisation, monkeypatch: pytest.MonkeyPatch,
+    council: Organisation,
+    dfe: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
     make_pack: Callable[..., Pack],
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(build, "run_insight", fake_run_insight)
     s = share(council, make_pack(council), dfe)
     reader(dfe).post("/i/dfe/build/")
@@ -512,8 +564,17 @@ def test_the_insightbody_command_creates_a_body_and_its_readers(
 ) -> None:
     monkeypatch.setenv("DBV_ADMIN_PASSWORD", PASSWORD)
     out = io.StringIO()
-    call_command("insightbody", "dfe", "--name", "Department for Education",
-                 "--member", "alice", "--member", "bob", stdout=out)  # fmt: skip
+    call_command(
+        "insightbody",
+        "dfe",
+        "--name",
+        "Department for Education",
+        "--member",
+        "alice",
+        "--member",
+        "bob",
+        stdout=out,
+    )
     dfe = Organisation.objects.get(code="dfe")
     assert dfe.kind == Organisation.INSIGHT
     roles = set(Membership.objects.filter(organisation=dfe).values_list("role", flat=True))
@@ -525,3 +586,72 @@ def test_the_insightbody_command_creates_a_body_and_its_readers(
         call_command("insightbody", council.code, "--name", "x", stdout=out)
     with pytest.raises(CommandError):
         call_command("insightbody", "new-body", stdout=out)  # no name
+
+
+def _plan(org: Organisation, description: str) -> None:
+    from dbv.web.planning.models import GrantLine, Workstream
+
+    Workstream.objects.create(
+        organisation=org,
+        workstream_id="WS1",
+        name="Inclusive schools",
+        lead_role="send_lead",
+        opportunity="sen_support_first",
+        objective="More needs met at SEN support",
+        reports_to="Board",
+    )
+    for fy in ("2025-26", "2026-27"):
+        GrantLine.objects.create(
+            organisation=org,
+            line_id=f"G-{fy}",
+            initiative="Outreach",
+            category="delivering_support_to_schools",
+            financial_year=fy,
+            amount=50000,
+            opportunity="WS1",
+            description=description,
+        )
+
+
+def test_free_text_leaves_only_when_the_box_is_ticked(
+    council: Organisation,
+    dfe: Organisation,
+    region: Organisation,
+    client_as: Callable[..., Client],
+    make_pack: Callable[..., Pack],
+) -> None:
+    _plan(council, "Specialist teachers visit schools each term")
+    pack = make_pack(council)
+    admin = client_as(council, "council_admin")
+    url = f"/o/{council.code}/shares/pack/{pack.pk}/"
+    page = admin.get(url).content.decode()
+    assert "Specialist teachers visit schools each term" in page  # shown before it leaves
+    assert admin.post(url, {"recipient": dfe.pk}).status_code == 302
+    plain = SharedExport.objects.get(recipient=dfe)
+    assert plain.content["free_text_included"] is False and "free_text" not in plain.content
+    assert admin.post(url, {"recipient": region.pk, "include_free_text": "on"}).status_code == 302
+    words = SharedExport.objects.get(recipient=region).content
+    assert words["free_text_included"] is True
+    assert {(w["kind"], w["title"]) for w in words["free_text"]} == {
+        ("grant_initiative", "Outreach"),
+        ("workstream", "Inclusive schools"),
+    }
+    assert parse_export(words, "test").data["free_text"] == words["free_text"]
+    written = json.loads((Path(pack.folder) / "insight-export.json").read_text("utf-8"))
+    assert "free_text" not in written  # the pack's own file is unchanged
+
+
+def test_free_text_with_an_identifier_is_refused(
+    council: Organisation,
+    dfe: Organisation,
+    client_as: Callable[..., Client],
+    make_pack: Callable[..., Pack],
+) -> None:
+    _plan(council, "Ask jo.bloggs@anyshire.gov.uk for a place")
+    pack = make_pack(council)
+    admin = client_as(council, "council_admin")
+    url = f"/o/{council.code}/shares/pack/{pack.pk}/"
+    assert "e-mail address" in admin.get(url).content.decode()
+    r = admin.post(url, {"recipient": dfe.pk, "include_free_text": "on"})
+    assert r.status_code == 400 and not SharedExport.objects.exists()
+    assert admin.post(url, {"recipient": dfe.pk}).status_code == 302  # counts alone still can

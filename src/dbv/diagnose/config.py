@@ -15,6 +15,8 @@ a scenario). Example::
     sims: 1000
     seed: 2025
     outputs: [html, xlsx, pdf]
+    insight_free_text: false     # true: insight-export.json also holds the programme's own
+                                 # text (grant initiatives, workstream aims), never case notes
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dbv.errors import ParameterError
 OUTPUTS = ("html", "xlsx", "pdf")
 KEYS = {
     "la", "public_la", "return", "engagement", "plan", "data_dir", "scenarios", "origin",
-    "horizon", "sims", "seed", "outputs", "title",
+    "horizon", "sims", "seed", "outputs", "title", "insight_free_text",
 }  # fmt: skip
 
 
@@ -48,6 +50,7 @@ class DiagnoseConfig:
     seed: int = 2025
     outputs: tuple[str, ...] = OUTPUTS
     title: str = "Delivering Better Value in SEND: diagnostic pack"
+    insight_free_text: bool = False  # share programme text (grant, workstreams) in the export
     source: Path | None = None  # the config file
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -78,6 +81,7 @@ class DiagnoseConfig:
             "sims": self.sims,
             "seed": self.seed,
             "outputs": list(self.outputs),
+            "insight_free_text": self.insight_free_text,
             "config_file": s(self.source),
         }
 
@@ -111,6 +115,13 @@ def _read(path: Path) -> dict[str, Any]:
         raise ParameterError("the config must be a mapping of keys to values", file=path,
                              fix="e.g. 'la: Anyshire' on its own line")  # fmt: skip
     return raw
+
+
+def _flag(raw: dict[str, Any], key: str, path: Path) -> bool:
+    v = raw.get(key, False)
+    if not isinstance(v, bool):
+        raise _err(f"{key} must be true or false", path, key, f"{key}: false")
+    return v
 
 
 def load_config(path: Path) -> DiagnoseConfig:
@@ -171,6 +182,7 @@ def load_config(path: Path) -> DiagnoseConfig:
         seed=ints["seed"],
         outputs=outputs,
         title=str(raw.get("title") or DiagnoseConfig.title),
+        insight_free_text=_flag(raw, "insight_free_text", path),
         source=path,
     )
     if cfg.return_dir is None and cfg.public_la is None:

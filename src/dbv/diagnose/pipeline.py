@@ -141,12 +141,18 @@ def insight_export(inp: Inputs) -> dict[str, Any]:
     from dbv.insight.export import build_export, scenario_summary
 
     grant = None
+    free_text = None
     if inp.plan is not None:
         from dbv.module3 import plan_tables
         from dbv.module3.grant import by_category
 
-        lines = plan_tables(inp.plan)["grant_line"]
+        tables = plan_tables(inp.plan)
+        lines = tables["grant_line"]
         grant = by_category(lines) if not lines.is_empty() else None
+        if inp.cfg.insight_free_text:
+            from dbv.insight.freetext import programme_text
+
+            free_text = programme_text(tables)
     when = dt.date(inp.years[-1], 1, 15) if inp.years else dt.date(2000, 1, 1)
     eng = inp.engagement
     if eng is not None and eng.has("case_consensus"):
@@ -155,7 +161,7 @@ def insight_export(inp: Inputs) -> dict[str, Any]:
             when = agreed
     la_code = inp.public.la.code if inp.public is not None else None
     scen = [scenario_summary(run.output) for _, run in inp.scenarios]
-    return build_export(inp.cfg.la, la_code, eng, scen, grant, when)
+    return build_export(inp.cfg.la, la_code, eng, scen, grant, when, free_text)
 
 
 def diagnose(cfg: DiagnoseConfig, out: Path, progress: Progress | None = None) -> Diagnosis:

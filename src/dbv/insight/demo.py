@@ -106,6 +106,7 @@ def run_councils(
             sims=sims,
             seed=c.seed,
             outputs=(),
+            insight_free_text=i % 2 == 0,  # half the councils share their own words
         )
         diagnose(cfg, folder)
         target = exports_dir / f"insight-export-{slug}.json"

@@ -149,15 +149,20 @@ def build_export(
     scenarios: list[dict[str, Any]],
     grant_by_category: pl.DataFrame | None,
     diagnostic_date: dt.date,
+    free_text: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
+    """The export; ``free_text`` (from :func:`dbv.insight.freetext.programme_text`) only when
+    the council chose to share its programme's own words."""
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "council": council,
         "la_code": la_code,
         "diagnostic_date": diagnostic_date.isoformat(),
         "suppression_threshold": threshold(),
-        "free_text_included": False,
+        "free_text_included": bool(free_text),
     }
+    if free_text:
+        out["free_text"] = free_text
     if engagement is not None and engagement.has("case_consensus"):
         out["case_reviews"] = _cases(engagement)
     if engagement is not None and engagement.has("case_voice"):

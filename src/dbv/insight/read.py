@@ -18,6 +18,7 @@ from typing import Any
 
 from dbv.errors import DataFileError, UsageError
 from dbv.insight.export import FORBIDDEN_KEYS
+from dbv.insight.freetext import check_entries
 from dbv.privacy import threshold
 
 SUPPORTED = ("1.0", "1.1")
@@ -160,12 +161,17 @@ def parse_export(data: Any, source: str) -> CouncilExport:
             "suppression_threshold",
             f"re-create it with counts from 1 to {threshold() - 1} withheld",
         )
-    if data.get("free_text_included") not in (False, None):
+    included = data.get("free_text_included", False)
+    if included not in (False, True):
+        _fail(source, "free_text_included must be true or false", "free_text_included")
+    if included:
+        check_entries(data.get("free_text"), source)
+    elif "free_text" in data:
         _fail(
             source,
-            "free text is not read by this dbv",
-            "free_text_included",
-            "re-create the export without free text",
+            "the export holds free text but says it does not",
+            "free_text",
+            "re-create the export; do not edit it",
         )
     la_code = data.get("la_code")
     if la_code is not None and not isinstance(la_code, str):

@@ -527,6 +527,26 @@ def money_section(pack: Pack, exports: Sequence[CouncilExport]) -> None:
         )
 
 
+def free_text(pack: Pack, exports: Sequence[CouncilExport]) -> None:
+    rows = [
+        {"council": e.council, "kind": "Grant initiative" if f["kind"] == "grant_initiative"
+         else "Workstream", "category": _plan_labels().get(f["category"], f["category"]),
+         "title": f["title"], "text": f["text"]}
+        for e in exports for f in e.tallies("free_text")
+    ]  # fmt: skip
+    if not rows:
+        return
+    who = len({r["council"] for r in rows})
+    s = pack.section("words", "In councils' own words")
+    s.add(Text(f"{who} of {len(exports)} councils chose to share their programme's own text: "
+               "what each grant initiative buys and what each workstream aims to change. "
+               "Never case notes or survey comments."))  # fmt: skip
+    s.add(Table("free_text", "Grant initiatives and workstreams, as councils wrote them",
+                pl.DataFrame(rows), formats=dict.fromkeys(rows[0], "text"),
+                labels={"kind": "What", "category": "Category or lever", "title": "Name",
+                        "text": "In their words"}))  # fmt: skip
+
+
 def build(pack: Pack, exports: Sequence[CouncilExport]) -> Section:
     el = an.eligibility(exports)
     about(pack, exports, el)
@@ -534,5 +554,6 @@ def build(pack: Pack, exports: Sequence[CouncilExport]) -> Section:
     cases(pack, el)
     surveys(pack, exports)
     grant(pack, exports)
+    free_text(pack, exports)
     money_section(pack, exports)
     return pack.sections[0]

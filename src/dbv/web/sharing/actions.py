@@ -13,10 +13,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from dbv.insight.read import parse_export
 from dbv.web.core.actions import Actor, Change, action
 from dbv.web.core.models import AuditLog, Organisation
 from dbv.web.planning.models import Pack
-from dbv.web.sharing.content import read_pack_export
+from dbv.web.sharing.content import read_pack_export, source_of, with_free_text
 from dbv.web.sharing.models import InsightPack, SharedExport
 
 
@@ -53,15 +54,20 @@ def _withdraw(actor: Actor, share: SharedExport, why: str) -> None:
 
 
 @action("share.create")
-def share_export(actor: Actor, pack: Pack, recipient: Organisation) -> Change:
+def share_export(actor: Actor, pack: Pack, recipient: Organisation,
+                 free_text: list[dict[str, str]] | None = None) -> Change:  # fmt: skip
     """Share ``pack``'s insight export with the insight body ``recipient``: the file exactly as
-    the pack wrote it, checked by ``parse_export`` (a DataFileError if it fails). A current
-    share of this council with the same body is withdrawn (replaced) first."""
+    the pack wrote it (plus ``free_text``, the programme's own words, when the council ticked
+    the box), checked by ``parse_export`` (a DataFileError if it fails). A current share of
+    this council with the same body is withdrawn (replaced) first."""
     if pack.organisation_id != actor.organisation.pk:
         raise PermissionDenied("That pack belongs to another council")
     if recipient.kind != Organisation.INSIGHT:
         raise PermissionDenied("Exports are shared with insight bodies only")
     data, export = read_pack_export(pack)
+    if free_text:
+        data = with_free_text(data, free_text)
+        export = parse_export(data, source_of(pack))
     replaced = SharedExport.objects.filter(organisation=actor.organisation, recipient=recipient,
                                            withdrawn_at__isnull=True).first()  # fmt: skip
     if replaced is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from dbv.errors import DataFileError
 from dbv.insight.read import MAX_BYTES, CouncilExport, parse_export
+from dbv.web.core.models import Organisation
 from dbv.web.planning.models import Pack
 
 EXPORT_FILE = "insight-export.json"
@@ -61,7 +62,7 @@ def summary(export: CouncilExport) -> list[tuple[str, str]]:
         ("Academic year", export.academic_year),
         ("Schema version", str(d.get("schema_version"))),
         ("Suppression", f"counts from 1 to {export.threshold - 1} withheld"),
-        ("Free text", "none"),
+        ("Free text", _free_text_text(d)),
         ("Person-level fields", "none (checked)"),
     ]
     if not isinstance(cases, dict):
@@ -82,3 +83,34 @@ def summary(export: CouncilExport) -> list[tuple[str, str]]:
     grant = grant if isinstance(grant, list) else []
     rows.append(("Grant by category", f"{len(grant)} categories (lines and £ per category)"))
     return rows
+
+
+def _free_text_text(d: dict[str, Any]) -> str:
+    entries = d.get("free_text") if d.get("free_text_included") else None
+    if not entries:
+        return "none"
+    return f"{len(entries)} entries of the programme's own words (listed below)"
+
+
+def free_text_of(org: Organisation) -> list[dict[str, str]]:
+    """The council's programme text (grant initiatives, workstreams) as it would be shared:
+    :func:`dbv.insight.freetext.programme_text` on the plan tables (DataFileError if a text
+    seems to hold an identifier)."""
+    import polars as pl
+
+    from dbv.insight.freetext import programme_text
+    from dbv.web.core.exports import all_tables
+
+    tables = all_tables(org)
+    frames = {
+        name: pl.DataFrame(tables.get(f"plan/{name}", []), infer_schema_length=None)
+        for name in ("grant_line", "workstream")
+    }
+    return programme_text(frames)
+
+
+def with_free_text(data: dict[str, Any], entries: list[dict[str, str]]) -> dict[str, Any]:
+    """The export as shared when the council ticks the box (the pack's file is not changed)."""
+    if not entries:
+        return data
+    return {**data, "free_text_included": True, "free_text": entries}

@@ -16,6 +16,13 @@ class ShareForm(GovukForm):
         help_text="DfE, a regional team or a group of councils set up on this service.",
     )
 
+    include_free_text = forms.BooleanField(
+        required=False,
+        label="Also share the programme's own words",
+        help_text="Each grant initiative and what it buys, and each workstream and its aim, as "
+        "written in the plan (listed below). Never case notes or survey comments.",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["recipient"]

@@ -17,13 +17,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dbv.errors import DbvError
+from dbv.errors import DataFileError, DbvError
 from dbv.web.core.access import actor_of, insight_view, org_view, organisation_of
 from dbv.web.core.models import AuditLog
 from dbv.web.planning.models import Pack
 from dbv.web.sharing import actions
 from dbv.web.sharing.build import FILES, pack_file, shared_with
-from dbv.web.sharing.content import read_pack_export, summary
+from dbv.web.sharing.content import free_text_of, read_pack_export, summary
 from dbv.web.sharing.forms import BuildForm, ShareForm
 from dbv.web.sharing.models import InsightPack, SharedExport
 
@@ -52,10 +52,19 @@ def share_pack(request: HttpRequest, pk: int) -> HttpResponse:
         rows = summary(read_pack_export(pack)[1])
     except DbvError as exc:
         problem = str(exc)
+    words: list[dict[str, str]] = []
+    words_problem = ""
+    try:
+        words = free_text_of(org)
+    except DbvError as exc:
+        words_problem = str(exc)
     if request.method == "POST" and form.is_valid() and not problem:
         recipient = form.cleaned_data["recipient"]
         try:
-            actions.share_export(actor_of(request), pack, recipient)
+            if form.cleaned_data["include_free_text"] and words_problem:
+                raise DataFileError(words_problem)
+            chosen = words if form.cleaned_data["include_free_text"] else None
+            actions.share_export(actor_of(request), pack, recipient, chosen)
         except DbvError as exc:
             form.add_error(None, str(exc))
         else:
@@ -67,6 +76,7 @@ def share_pack(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(request, "sharing/share.html", {
         "pack": pack, "form": form, "rows": rows, "problem": problem, "current": current,
+        "words": words, "words_problem": words_problem,
         "download": reverse("planning:pack_file", args=[org.code, pack.pk, "export"]),
     }, status=status)  # fmt: skip
 
