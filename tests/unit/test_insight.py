@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from dbv.cli import app
 from dbv.insight.demo import councils, run_councils
-from dbv.insight.export import tally
 from dbv.insight.pipeline import InsightRun, run_insight, summary
 from dbv.insight.pooling import pool_shares
 from dbv.insight.read import CouncilExport, load_exports
+from dbv.insight.suppression import binary
 from dbv.insight.tallies import share
 from dbv.report.model import Chart, Note, Table, Text
 
@@ -206,7 +206,7 @@ def _council(rng: np.random.Generator, p: float, n: int) -> list[dict[str, objec
         for a, c in zip(("yes", "partly", "no", "cant_say"), counts, strict=True)
         for _ in range(int(c))
     ]
-    return tally(pl.DataFrame({"q": ["q"] * n, "v": values}), ["q"], "v")
+    return binary(pl.DataFrame({"q": ["q"] * n, "v": values}), ["q"], "v", "yes")
 
 
 def test_clustered_intervals_cover_the_typical_rate_from_suppressed_tallies() -> None:

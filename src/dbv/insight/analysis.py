@@ -10,7 +10,7 @@ the pooled case figures and listed; survey shares keep "don't know" in n.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,8 @@ from dbv.insight.read import CouncilExport
 from dbv.insight.tallies import Share, groups, merge, pick, share, total
 from dbv.module2.engagement import thresholds
 
+WITHHELD = "withheld in its export (small numbers)"
+NOT_IN_EXPORT = "not in its export"
 PARENT_GROUPS = {"parent_carer"}
 YOUNG_GROUPS = {"young_person"}
 QUESTIONS = (
@@ -55,9 +57,9 @@ def eligibility(exports: Sequence[CouncilExport]) -> Eligibility:
             excluded[e.council] = "no case reviews in the export"
             continue
         s = cr["sampling"]
-        hp = s.get("hand_picked")
+        hp = s.get("hand_picked", 0)
         if hp != 0:
-            picked[e.council] = "1 to 4" if hp is None else str(hp)
+            picked[e.council] = f"1 to {e.threshold - 1}" if hp is None else str(hp)
         drawn = int(s["cases_drawn_at_random"])
         if drawn < least:
             excluded[e.council] = f"{drawn} randomly drawn cases, fewer than the minimum {least}"
@@ -70,34 +72,43 @@ def _sh(e: CouncilExport, rows: list[dict[str, Any]], wanted: Sequence[str]) -> 
     return share(e.council, rows, wanted, e.threshold)
 
 
+def _pool(
+    exports: Sequence[CouncilExport],
+    rows_of: Callable[[CouncilExport], list[dict[str, Any]]],
+    wanted: Sequence[str],
+) -> Result:
+    """Each council's share of ``wanted`` among ``rows_of(council)``, pooled; a council
+    without one is listed with why (not in its export, or withheld)."""
+    shares: list[Share | None] = []
+    absent: dict[str, str] = {}
+    for e in exports:
+        rows = rows_of(e)
+        s = _sh(e, rows, wanted) if rows else None
+        if s is None:
+            absent[e.council] = WITHHELD if rows else NOT_IN_EXPORT
+        shares.append(s)
+    return pool_shares(shares, absent)
+
+
+def _consensus(question: str) -> Callable[[CouncilExport], list[dict[str, Any]]]:
+    return lambda e: pick(e.tallies("case_reviews", "consensus"), question=question)
+
+
 def case_questions(el: Eligibility) -> list[dict[str, Any]]:
     """One row per question (and per provision named as better): the pooled result."""
     out: list[dict[str, Any]] = []
-    names = [e.council for e in el.pooled]
     for q, wanted, label in QUESTIONS:
-        shares = [
-            _sh(e, pick(e.tallies("case_reviews", "consensus"), question=q), wanted)
-            for e in el.pooled
-        ]
-        out.append({"question": q, "label": label, "result": pool_shares(shares, names)})
-    answers = sorted(
-        {
-            r["answer"]
-            for e in el.pooled
-            for r in pick(e.tallies("case_reviews", "consensus"), question="ideal_provision")
-        }
-    )
-    for a in answers:
-        shares = [
-            _sh(e, pick(e.tallies("case_reviews", "consensus"), question="ideal_provision"), [a])
-            for e in el.pooled
-        ]
+        out.append(
+            {"question": q, "label": label, "result": _pool(el.pooled, _consensus(q), wanted)}
+        )
+    named = _consensus("ideal_provision")
+    for a in sorted({r["answer"] for e in el.pooled for r in named(e)}):
         out.append(
             {
                 "question": "ideal_provision",
                 "answer": a,
                 "label": f"Better provision named: {a}",
-                "result": pool_shares(shares, names),
+                "result": _pool(el.pooled, named, [a]),
             }
         )
     return out
@@ -105,12 +116,14 @@ def case_questions(el: Eligibility) -> list[dict[str, Any]]:
 
 def reasons(el: Eligibility) -> list[dict[str, Any]]:
     """Primary reasons for a non-ideal outcome, ranked by the pooled estimate."""
-    names = [e.council for e in el.pooled]
-    answers = sorted({r["answer"] for e in el.pooled for r in e.tallies("case_reviews", "reasons")})
-    out = []
-    for a in answers:
-        shares = [_sh(e, e.tallies("case_reviews", "reasons"), [a]) for e in el.pooled]
-        out.append({"reason": a, "result": pool_shares(shares, names)})
+
+    def why(e: CouncilExport) -> list[dict[str, Any]]:
+        return e.tallies("case_reviews", "reasons")
+
+    out = [
+        {"reason": a, "result": _pool(el.pooled, why, [a])}
+        for a in sorted({r["answer"] for e in el.pooled for r in why(e)})
+    ]
     out.sort(key=lambda r: -(r["result"].main.mean if r["result"].main else -1.0))
     return out
 
@@ -118,20 +131,11 @@ def reasons(el: Eligibility) -> list[dict[str, Any]]:
 def family_views(el: Eligibility) -> list[dict[str, Any]]:
     """Panel against parent/carer and young-person judgement of the same cases, and how often
     families agreed with the panel."""
-    names = [e.council for e in el.pooled]
-    panel = [
-        share(
-            e.council,
-            pick(e.tallies("case_reviews", "consensus"), question="ideal_outcome"),
-            ["yes"],
-        )
-        for e in el.pooled
-    ]
     out = [
         {
             "who": "Practitioner panel (consensus)",
             "measure": "ideal outcome achieved",
-            "result": pool_shares(panel, names),
+            "result": _pool(el.pooled, _consensus("ideal_outcome"), ["yes"]),
         }
     ]
     for voice, who in (("parent_carer", "Parents and carers"), ("young_person", "Young people")):
@@ -140,58 +144,59 @@ def family_views(el: Eligibility) -> list[dict[str, Any]]:
             ("ideal_outcome", ("yes",), "ideal outcome achieved"),
             ("agrees_with_panel", ("agree",), "agree with the panel"),
         ):
-            shares = [
-                share(
-                    e.council,
-                    [
-                        r
-                        for r in e.tallies("family_views")
-                        if r.get("voice") == voice and r.get("measure", "status") == measure
-                    ],
-                    wanted,
-                )
-                for e in el.pooled
-            ]
-            if any(s is not None for s in shares):
-                out.append({"who": who, "measure": what, "result": pool_shares(shares, names)})
+
+            def rows(
+                e: CouncilExport, voice: str = voice, measure: str = measure
+            ) -> list[dict[str, Any]]:
+                return [
+                    r
+                    for r in e.tallies("family_views")
+                    if r.get("voice") == voice and r.get("measure", "status") == measure
+                ]
+
+            if any(rows(e) for e in el.pooled):
+                out.append({"who": who, "measure": what, "result": _pool(el.pooled, rows, wanted)})
     return out
 
 
-def _survey_shares(
+def _survey_pool(
     exports: Sequence[CouncilExport],
     table: str,
     item_key: str,
     wanted: Sequence[str],
     respondents: set[str] | None,
     exclude: set[str] | None = None,
-) -> dict[str, list[Share | None]]:
+) -> dict[str, Result]:
     """Per item: each council's share, adding up its respondent groups (those in
-    ``respondents``, or all but ``exclude``)."""
-    out: dict[str, list[Share | None]] = {}
+    ``respondents``, or all but ``exclude``), pooled."""
+    per: dict[str, list[Share | None]] = {}
+    absent: dict[str, dict[str, str]] = {}
+    items = sorted({str(r.get(item_key)) for e in exports for r in e.tallies("surveys", table)})
     for e in exports:
         by = groups(e.tallies("surveys", table), item_key, "respondent_group")
-        items = sorted({k[0] for k in by})
         for item in items:
             parts = [
                 _sh(e, rows, wanted)
                 for (it, grp), rows in by.items()
-                if it == item
+                if str(it) == item
                 and (respondents is None or grp in respondents)
                 and (exclude is None or grp not in exclude)
             ]
-            out.setdefault(item, []).append(merge(e.council, parts))
-    return out
+            s = merge(e.council, parts)
+            per.setdefault(item, []).append(s)
+            if s is None:
+                absent.setdefault(item, {})[e.council] = WITHHELD if parts else NOT_IN_EXPORT
+    return {item: pool_shares(per[item], absent.get(item)) for item in items}
 
 
 def surveys(exports: Sequence[CouncilExport]) -> list[dict[str, Any]]:
-    names = [e.council for e in exports]
     out: list[dict[str, Any]] = []
     family = PARENT_GROUPS | YOUNG_GROUPS
     for who, resp, excl in (
         ("Parents and carers", PARENT_GROUPS, None),
         ("Partners and staff", None, family),
     ):
-        for item, shares in _survey_shares(
+        for item, r in _survey_pool(
             exports, "likert_response", "statement", LIKERT_AGREE, resp, excl
         ).items():
             out.append(
@@ -200,32 +205,30 @@ def surveys(exports: Sequence[CouncilExport]) -> list[dict[str, Any]]:
                     "item": item,
                     "who": who,
                     "measure": "agree or strongly agree",
-                    "result": pool_shares(shares, names),
+                    "result": r,
                 }
             )
     for measure, wanted in AWARE.items():
-        for item, shares in _survey_shares(
-            exports, "service_awareness", "service", wanted, None
-        ).items():
+        for item, r in _survey_pool(exports, "service_awareness", "service", wanted, None).items():
             out.append(
                 {
                     "survey": "service_awareness",
                     "item": item,
-                    "who": "Partners",
+                    "who": "All respondents",
                     "measure": measure,
-                    "result": pool_shares(shares, names),
+                    "result": r,
                 }
             )
-    for item, shares in _survey_shares(
+    for item, r in _survey_pool(
         exports, "partnership_rating", "partner", HIGH_RATING, None
     ).items():
         out.append(
             {
                 "survey": "partnership",
                 "item": item,
-                "who": "Partners",
+                "who": "All respondents",
                 "measure": "rated 4 or 5 of 5",
-                "result": pool_shares(shares, names),
+                "result": r,
             }
         )
     return out
@@ -234,10 +237,8 @@ def surveys(exports: Sequence[CouncilExport]) -> list[dict[str, Any]]:
 def readiness(exports: Sequence[CouncilExport]) -> list[dict[str, Any]]:
     """Share rating each of the six areas 4 or 5 of 5, pooled; a strength when the whole
     clustered interval is above 50%, a barrier when it is below (the Module 2 rule)."""
-    names = [e.council for e in exports]
     out = []
-    for area, shares in _survey_shares(exports, "readiness", "area", HIGH_RATING, None).items():
-        r = pool_shares(shares, names)
+    for area, r in _survey_pool(exports, "readiness", "area", HIGH_RATING, None).items():
         verdict = "mixed"
         if r.main is not None and r.main.low > 0.5:
             verdict = "strength"
@@ -270,15 +271,18 @@ def grant(exports: Sequence[CouncilExport]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: -r["amount"])
 
 
-def _voice_given(e: CouncilExport, voice: str) -> int | None:
+def _voice_given(e: CouncilExport, voice: str) -> tuple[int, int]:
+    """Views given as (low, high): a withheld count is bounded by its group (binary: from 1 to
+    t - 1, or from n - t + 1 to n - 1, as flagged)."""
     rows = [
         r
         for r in e.tallies("family_views")
-        if r.get("voice") == voice
-        and r.get("measure", "status") == "status"
-        and r["answer"] == "given"
+        if r.get("voice") == voice and r.get("measure", "status") == "status"
     ]
-    return rows[0]["count"] if rows else 0
+    s = _sh(e, rows, ["given"]) if rows else None
+    if s is None:
+        return (0, 0) if not rows else (0, max((r["n"] or 0) for r in rows) or e.threshold - 1)
+    return s.k_low, s.k_high
 
 
 def _responses(e: CouncilExport, inside: set[str] | None, outside: set[str]) -> list[int | None]:
@@ -316,11 +320,17 @@ def contributions(exports: Sequence[CouncilExport]) -> list[dict[str, Any]]:
 
 
 def headline(rows: Sequence[dict[str, Any]], t: int) -> dict[str, tuple[int, int]]:
-    """Totals over councils as (low, high): withheld counts are somewhere from 1 to t - 1."""
+    """Totals over councils as (low, high), each withheld count at its lowest and highest."""
     out: dict[str, tuple[int, int]] = {"councils": (len(rows), len(rows))}
-    for key in ("cases", "hand_picked", "reviewers", "parent_views", "young_person_views"):
+    for key in ("cases", "hand_picked", "reviewers"):  # withheld ones are from 1 to t - 1
         out[key] = total([r[key] for r in rows], t)
-    for key in ("parent_responses", "young_person_responses", "partner_responses"):
+    for key in (
+        "parent_views",
+        "young_person_views",
+        "parent_responses",
+        "young_person_responses",
+        "partner_responses",
+    ):
         out[key] = (sum(r[key][0] for r in rows), sum(r[key][1] for r in rows))
     return out
 

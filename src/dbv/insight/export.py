@@ -1,10 +1,10 @@
 """``insight-export.json``: the part of a diagnostic that may leave a council.
 
-Counts and tallies only, already suppressed (a count from 1 to threshold - 1 becomes null with
-``"withheld": true``, and a second cell of the same question when one alone would be
-recoverable from the total): no person-level field, no free text, no case, reviewer, response
-or school identifier. Versioned by ``SCHEMA_VERSION``; the layout is documented in
-``docs/insight-export.md``.
+Counts and tallies only, already suppressed (:mod:`dbv.insight.suppression`: a count from 1 to
+threshold - 1 is withheld, with more cells and linked groups withheld until none can be worked
+out): no person-level field, no case, reviewer, response or school identifier, and free text
+only when the council chooses to share its programme's own words. Versioned by
+``SCHEMA_VERSION``; the layout is documented in ``docs/insight-export.md``.
 """
 
 from __future__ import annotations
@@ -14,84 +14,51 @@ from typing import Any
 
 import polars as pl
 
-from dbv.insight.tallies import share
+from dbv.insight.suppression import binary, categorical, counts_only, published
 from dbv.module2.cases import random_cases
 from dbv.module2.engagement import Engagement
-from dbv.privacy import suppress, threshold
+from dbv.privacy import threshold
 
-SCHEMA_VERSION = "1.1"  # 1.1 added survey_respondents, family-view measures and "small"
-QUESTIONS = ("ideal_outcome", "needs_met_effectively", "met_without_ehcp", "different_provision",
-             "ideal_provision")  # fmt: skip
+SCHEMA_VERSION = "1.1"  # 1.1: binary case questions, linked groups, respondents, free text
+BINARY_QUESTIONS = (
+    "ideal_outcome",
+    "needs_met_effectively",
+    "met_without_ehcp",
+    "different_provision",
+)
 FAMILY_GROUPS = ("parent_carer", "young_person")
-FORBIDDEN_KEYS = {"person_id", "case_id", "reviewer_id", "response_id", "urn", "note",
-                  "evidence", "description", "name", "birth_date"}  # fmt: skip
-
-
-def tally(frame: pl.DataFrame, by: list[str], column: str) -> list[dict[str, Any]]:
-    """Counts of ``column``'s values within each ``by`` group, suppressed within the group."""
-    if frame.is_empty() or column not in frame.columns:
-        return []
-    keys = [*by, column]
-    counts = frame.filter(pl.col(column).is_not_null()).group_by(keys).len("count").sort(keys)
-    out: list[dict[str, Any]] = []
-    groups = counts.partition_by(by, maintain_order=True) if by else [counts]
-    for g in groups:
-        n = int(g["count"].sum())
-        wide = pl.DataFrame({str(v): [int(c)] for v, c in zip(g[column], g["count"], strict=True)})
-        cols = list(wide.columns)
-        safe = suppress(wide.with_columns(pl.lit(n).alias("n")), cols, total="n").row(0, named=True)
-        if n < threshold():  # a group this small publishes nothing but its keys
-            safe = dict.fromkeys(safe)
-        head = {b: g[b][0] for b in by}
-        true = dict(zip(cols, wide.row(0), strict=True))
-        rows = []
-        for v in cols:
-            # "small": withheld because it is from 1 to threshold - 1 (as a table's "<5"), not
-            # to protect another cell; said only when the group's n is published
-            small = safe[v] is None and safe["n"] is not None and 0 < true[v] < threshold()
-            rows.append({**head, "answer": v, "count": safe[v], "n": safe["n"],
-                         "withheld": safe[v] is None, "small": small})  # fmt: skip
-        out += harden(rows, threshold())
-    return out
-
-
-def _pinned(rows: list[dict[str, Any]], t: int) -> bool:
-    """Could a reader work out a withheld cell exactly from what the rows publish?"""
-    for r in rows:
-        if r["count"] is None:
-            s = share("", rows, [r["answer"]], t)
-            if s is not None and s.exact:
-                return True
-    return False
-
-
-def harden(rows: list[dict[str, Any]], t: int) -> list[dict[str, Any]]:
-    """Withhold more until no withheld cell can be worked out from n and the rest: first drop
-    the "small" flags (two small cells summing to 8 would both be 4), then withhold the next
-    smallest published cell, and last of all n."""
-    while _pinned(rows, t):
-        if any(r["small"] is not None for r in rows):
-            for r in rows:
-                r["small"] = None
-            continue
-        shown = [r for r in rows if r["count"]]
-        if shown:
-            r = min(shown, key=lambda r: r["count"])
-            r["count"], r["withheld"] = None, True
-        else:
-            for r in rows:
-                r["n"] = None
-    return rows
+FORBIDDEN_KEYS = {
+    "person_id",
+    "case_id",
+    "reviewer_id",
+    "response_id",
+    "urn",
+    "note",
+    "evidence",
+    "description",
+    "name",
+    "birth_date",
+}
 
 
 def _cases(eng: Engagement) -> dict[str, Any]:
     sample = eng.table("case_sample")
     picked = int(sample["hand_picked"].fill_null(False).sum())
     consensus = random_cases(eng)
-    long = consensus.unpivot(index=[], on=[q for q in QUESTIONS if q in consensus.columns],
-                             variable_name="question", value_name="value")  # fmt: skip
-    reasons = consensus.select("primary_reason").rename({"primary_reason": "value"})
-    reasons = reasons.with_columns(pl.lit("primary_reason").alias("question"))
+    asked = [q for q in BINARY_QUESTIONS if q in consensus.columns]
+    long = consensus.unpivot(index=[], on=asked, variable_name="question", value_name="value")
+    rows = binary(long, ["question"], "value", "yes")
+    if published(rows, "yes", question="different_provision") and "ideal_provision" in consensus:
+        named = consensus.select(
+            pl.lit("ideal_provision").alias("question"), pl.col("ideal_provision").alias("value")
+        )
+        rows += categorical(named, ["question"], "value")
+    reasons: list[dict[str, Any]] = []
+    if published(rows, "yes", question="ideal_outcome"):
+        why = consensus.select(
+            pl.lit("primary_reason").alias("question"), pl.col("primary_reason").alias("value")
+        )
+        reasons = categorical(why, ["question"], "value")
     reviewers = eng.table("case_review")["reviewer_id"].n_unique()
     t = threshold()
     return {
@@ -102,18 +69,23 @@ def _cases(eng: Engagement) -> dict[str, Any]:
             "stratified": bool(sample["stratum"].n_unique() > 1),
         },
         "reviewers": reviewers if reviewers >= t else None,
-        "consensus": tally(long, ["question"], "value"),
-        "reasons": tally(reasons, ["question"], "value"),
+        "consensus": rows,
+        "reasons": reasons,
     }
 
 
 def _voices(eng: Engagement) -> list[dict[str, Any]]:
+    """Per voice: whether the view was given (of the cases where it was sought), and, only
+    where that count is published, the family's own judgement and agreement with the panel."""
     v = eng.table("case_voice")
-    return [
-        {**r, "measure": measure}
-        for measure in ("status", "ideal_outcome", "agrees_with_panel")
-        for r in tally(v, ["voice"], measure)
-    ]
+    out = [{**r, "measure": "status"} for r in binary(v, ["voice"], "status", "given")]
+    for voice in sorted(set(v["voice"].drop_nulls())):
+        if not published(out, "given", voice=voice):
+            continue
+        given = v.filter((pl.col("voice") == voice) & (pl.col("status") == "given"))
+        for measure, wanted in (("ideal_outcome", "yes"), ("agrees_with_panel", "agree")):
+            out += [{**r, "measure": measure} for r in binary(given, ["voice"], measure, wanted)]
+    return out
 
 
 def _respondent_class() -> pl.Expr:
@@ -135,10 +107,11 @@ def _surveys(eng: Engagement) -> dict[str, Any]:
     ):
         if not eng.has(table) or resp is None:
             continue
-        f = eng.table(table).join(resp.select("response_id", "respondent_group"),
-                                  on="response_id", how="left")  # fmt: skip
+        f = eng.table(table).join(
+            resp.select("response_id", "respondent_group"), on="response_id", how="left"
+        )
         f = f.with_columns(pl.col(value).cast(pl.String), _respondent_class())
-        out[table] = tally(f, [item, "respondent_group"], value)
+        out[table] = categorical(f, [item, "respondent_group"], value)
     return out
 
 
@@ -171,7 +144,7 @@ def build_export(
         out["surveys"] = _surveys(engagement)
         if engagement.has("survey_response"):
             resp = engagement.table("survey_response").with_columns(_respondent_class())
-            out["survey_respondents"] = tally(resp, ["survey"], "respondent_group")
+            out["survey_respondents"] = counts_only(resp, ["survey"], "respondent_group")
     out["scenarios"] = scenarios
     if grant_by_category is not None and not grant_by_category.is_empty():
         out["grant_by_category"] = [

@@ -36,55 +36,76 @@ def chosen_scenarios(exports: Sequence[CouncilExport]) -> dict[str, dict[str, An
 
 
 def national(exports: Sequence[CouncilExport]) -> list[dict[str, Any]]:
-    """One row per (measure, financial year): councils, sum of P50s, both bands."""
+    """One row per (measure, financial year) that every council with a scenario forecasts:
+    councils, sum of P50s, both bands. (Years only some councils forecast are left out, so a
+    total never changes because councils drop in or out; :func:`years_left_out` lists them.)"""
     chosen = chosen_scenarios(exports)
-    acc: dict[tuple[str, str], list[dict[str, float]]] = {}
-    for sc in chosen.values():
-        for key in MEASURES:
-            for r in sc.get(key, []):
-                acc.setdefault((key, r["financial_year"]), []).append(r)
+    shared = _shared_years(chosen)
     rows = []
-    for (key, fy), got in sorted(
-        acc.items(), key=lambda kv: (list(MEASURES).index(kv[0][0]), kv[0][1])
-    ):
-        mid = sum(r["p50"] for r in got)
-        sd = math.sqrt(sum(((r["p90"] - r["p10"]) / (2 * Z90)) ** 2 for r in got))
-        rows.append(
-            {
-                "measure": key,
-                "label": MEASURES[key],
-                "financial_year": fy,
-                "councils": len(got),
-                "p50": mid,
-                "indep_p10": mid - Z90 * sd,
-                "indep_p90": mid + Z90 * sd,
-                "together_p10": sum(r["p10"] for r in got),
-                "together_p90": sum(r["p90"] for r in got),
-            }
-        )
+    for key, label in MEASURES.items():
+        for fy in shared:
+            got = [
+                r for sc in chosen.values() for r in sc.get(key, []) if r["financial_year"] == fy
+            ]
+            mid = sum(r["p50"] for r in got)
+            sd = math.sqrt(sum(((r["p90"] - r["p10"]) / (2 * Z90)) ** 2 for r in got))
+            rows.append(
+                {
+                    "measure": key,
+                    "label": label,
+                    "financial_year": fy,
+                    "councils": len(got),
+                    "p50": mid,
+                    "indep_p10": mid - Z90 * sd,
+                    "indep_p90": mid + Z90 * sd,
+                    "together_p10": sum(r["p10"] for r in got),
+                    "together_p90": sum(r["p90"] for r in got),
+                }
+            )
     return rows
 
 
+def _years(sc: dict[str, Any]) -> set[str]:
+    return {r["financial_year"] for key in MEASURES for r in sc.get(key, [])}
+
+
+def _shared_years(chosen: dict[str, dict[str, Any]]) -> list[str]:
+    if not chosen:
+        return []
+    return sorted(set.intersection(*(_years(sc) for sc in chosen.values())))
+
+
+def years_left_out(exports: Sequence[CouncilExport]) -> list[str]:
+    """Financial years some councils forecast but not all."""
+    chosen = chosen_scenarios(exports)
+    every = set().union(*(_years(sc) for sc in chosen.values())) if chosen else set()
+    return sorted(every - set(_shared_years(chosen)))
+
+
 def by_council(exports: Sequence[CouncilExport]) -> list[dict[str, Any]]:
-    """Each council's scenario and its last year's figures, for the table beside the sum."""
+    """Each council's scenario and its last year's unmitigated and mitigated deficits and net
+    benefit (P10, P50, P90), for the table beside the sum."""
     rows = []
     for council, sc in chosen_scenarios(exports).items():
-        un = sc["unmitigated_in_year_deficit"]
-        mi = sc["mitigated_in_year_deficit"]
-        if not un or not mi:
+        last: dict[str, dict[str, float]] = {}
+        for key in MEASURES:
+            series = sc.get(key) or []
+            if series:
+                last[key] = series[-1]
+        if len(last) < len(MEASURES):
             continue
-        rows.append(
-            {
-                "council": council,
-                "scenario": sc["scenario"],
-                "financial_year": un[-1]["financial_year"],
-                "n_sims": sc.get("n_sims"),
-                "unmitigated_p50": un[-1]["p50"],
-                "unmitigated_p10": un[-1]["p10"],
-                "unmitigated_p90": un[-1]["p90"],
-                "mitigated_p50": mi[-1]["p50"],
-                "mitigated_p10": mi[-1]["p10"],
-                "mitigated_p90": mi[-1]["p90"],
-            }
-        )
+        row: dict[str, Any] = {
+            "council": council,
+            "scenario": sc["scenario"],
+            "financial_year": last["unmitigated_in_year_deficit"]["financial_year"],
+            "n_sims": sc.get("n_sims"),
+        }
+        for key, short in (
+            ("unmitigated_in_year_deficit", "unmitigated"),
+            ("mitigated_in_year_deficit", "mitigated"),
+            ("net_benefit", "net_benefit"),
+        ):
+            for q in ("p10", "p50", "p90"):
+                row[f"{short}_{q}"] = last[key][q]
+        rows.append(row)
     return rows

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dbv.errors import DataFileError
 from dbv.insight import sections
 from dbv.insight.read import CouncilExport, check_set
+from dbv.privacy import threshold
 from dbv.report.model import Assumption, Pack
 from dbv.report.publish import mask_pack
 from dbv.runinfo import run_record
@@ -81,7 +82,8 @@ def assumptions() -> list[Assumption]:
         Assumption(
             "privacy",
             "suppression threshold",
-            "counts from 1 to 4 withheld by each council before sharing, and again in this pack",
+            f"counts from 1 to {threshold() - 1} withheld by each council before sharing (more "
+            "where one could be worked out), and again in this pack",
             "parameters/suppression.yaml",
         ),
     ]
@@ -203,7 +205,12 @@ def summary(exports: Sequence[CouncilExport]) -> dict[str, Any]:
             "low": m.low,
             "high": m.high,
             "level": m.level,
-            "naive": {"k": m.k, "p": m.naive_p, "low": m.naive_low, "high": m.naive_high},
+            "naive": {
+                "k": None if r.bounded else m.k,
+                "p": m.naive_p,
+                "low": m.naive_low,
+                "high": m.naive_high,
+            },
             "tau2": m.tau2,
             "i2": m.i2,
             "prediction": [m.pred_low, m.pred_high],

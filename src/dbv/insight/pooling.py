@@ -10,7 +10,7 @@ small.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dbv.insight.pool import Pooled, pool
@@ -39,15 +39,11 @@ class Result:
 
 
 def pool_shares(
-    shares: Sequence[Share | None], names: Sequence[str] = (), level: float = LEVEL
+    shares: Sequence[Share | None], absent: Mapping[str, str] | None = None, level: float = LEVEL
 ) -> Result:
-    """``names``: every council asked (one without a share is listed as withheld)."""
+    """``absent``: each council asked that has no share, and why."""
     got = [s for s in shares if s is not None]
-    excluded = {
-        c: "its count or total is withheld (small numbers)"
-        for c in names
-        if c not in {s.council for s in got}
-    }
+    excluded = dict(absent or {})
     mid = [(s.k_low + s.k_high) // 2 for s in got]
     main = pool(mid, [s.n for s in got], level) if got else None
     low = high = None
@@ -72,16 +68,21 @@ def clustered_text(p: Pooled | None) -> str:
 def naive_text(p: Pooled | None, r: Result | None = None) -> str:
     if p is None:
         return ""
-    text = estimate_text(p.k, p.n, p.naive_low, p.naive_high, p.level)
-    if r is not None and r.bounded:
-        text = text[:-1] + "; withheld counts estimated)"
-    return text
+    if r is not None and r.bounded:  # k holds estimated counts: never print it as a count
+        lvl = round(100 * p.level)
+        return (
+            f"{pct(p.naive_p)} ({lvl}% CI {pct(p.naive_low)} to {pct(p.naive_high)}; "
+            f"n = {p.n:,}, some counts withheld and estimated)"
+        )
+    return estimate_text(p.k, p.n, p.naive_low, p.naive_high, p.level)
 
 
 def spread_text(p: Pooled | None) -> str:
     """Between-council heterogeneity in words."""
     if p is None or p.councils < 2:
         return "one council: no spread to estimate"
+    if p.councils < 3:
+        return f"I² {100 * p.i2:.0f}%; too few councils to predict a new one"
     return f"I² {100 * p.i2:.0f}%; new council {pct(p.pred_low)} to {pct(p.pred_high)}"
 
 

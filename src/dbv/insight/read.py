@@ -23,6 +23,7 @@ from dbv.privacy import threshold
 
 SUPPORTED = ("1.0", "1.1")
 TALLY_KEYS = {"answer", "count", "n", "withheld"}
+CELL_KEYS = {"answer", "count", "n", "withheld", "small"}
 SURVEY_ITEM = {
     "service_awareness": "service",
     "likert_response": "statement",
@@ -115,6 +116,32 @@ def _check_tallies(rows: Any, path: str, source: str, t: int, group: Sequence[st
             _fail(source, f"count {count} is larger than its total n = {n}", f"{where}.count")
         if (count is None) != bool(r["withheld"]):
             _fail(source, "'withheld' must be true exactly when the count is null", where)
+        if r.get("small") not in (None, True, False):
+            _fail(
+                source, f"'small' must be true, false or null, not {r['small']!r}", f"{where}.small"
+            )
+    _check_groups(rows, path, source)
+
+
+def _check_groups(rows: list[dict[str, Any]], path: str, source: str) -> None:
+    """The answers of one group share one n, and the published ones add up to no more."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, r in enumerate(rows):
+        key = tuple(sorted((k, str(v)) for k, v in r.items() if k not in CELL_KEYS))
+        groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        ns = {rows[i]["n"] for i in members}
+        where = f"{path}[{members[0]}]"
+        if len(ns) > 1:
+            _fail(
+                source,
+                f"the answers of one group give different totals n {sorted(map(str, ns))}",
+                where,
+            )
+        n = next(iter(ns))
+        shown = sum(rows[i]["count"] or 0 for i in members)
+        if n is not None and shown > n:
+            _fail(source, f"the published counts add up to {shown}, more than n = {n}", where)
 
 
 def _date(v: Any, source: str) -> dt.date:
@@ -189,6 +216,16 @@ def parse_export(data: Any, source: str) -> CouncilExport:
             _fail(
                 source, "the sampling summary needs cases_drawn_at_random", "case_reviews.sampling"
             )
+        for key, where in (
+            (s.get("hand_picked", 0), "case_reviews.sampling.hand_picked"),
+            (cases.get("reviewers", 0), "case_reviews.reviewers"),
+        ):
+            if key is not None and (not _int(key) or key < 0 or 0 < key < t):
+                _fail(
+                    source,
+                    f"expected null (withheld) or a count of 0 or at least {t}, not {key!r}",
+                    where,
+                )
     _check_tallies(data.get("family_views", []), "family_views", source, t, ["voice"])
     _check_tallies(data.get("survey_respondents", []), "survey_respondents", source, t, [])
     surveys = data.get("surveys", {})

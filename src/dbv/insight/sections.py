@@ -40,6 +40,16 @@ def _plan_labels() -> dict[str, str]:
     return dict(plan_schema().code_list("grant_category"))
 
 
+def _short(lo_hi: tuple[int, int], t: int) -> str:
+    """A council's count as exported: the number, or where it lies when withheld."""
+    lo, hi = lo_hi
+    if lo == hi:
+        return f"{lo:,}"
+    if lo >= 1 and hi <= t - 1:
+        return f"fewer than {t}"
+    return f"{lo:,} to {hi:,}"
+
+
 def _range(lo_hi: tuple[int, int]) -> str:
     lo, hi = lo_hi
     return f"{lo:,}" if lo == hi else f"{lo:,} to {hi:,} (some counts withheld)"
@@ -103,7 +113,9 @@ def forest(key: str, title: str, r: Result) -> Chart:
         )
         rows.append(
             {
-                "label": f"Naive pooled ({m.k} of {m.n})",
+                "label": f"Naive pooled ({m.k} of {m.n})"
+                if not r.bounded
+                else f"Naive pooled (n = {m.n})",
                 "p": m.naive_p,
                 "low": m.naive_low,
                 "high": m.naive_high,
@@ -135,7 +147,8 @@ def about(pack: Pack, exports: Sequence[CouncilExport], el: an.Eligibility) -> N
             "Case-review shares count the panel consensus on randomly drawn cases only, "
             "with 'can't say' kept in n. Hand-picked cases are never pooled. A council with "
             f"fewer randomly drawn cases than {an.min_random_cases()} is left out of the "
-            "pooled case figures. Counts from 1 to 4 were withheld by each council before "
+            f"pooled case figures. Counts from 1 to {max(e.threshold for e in exports) - 1} "
+            "were withheld by each council before "
             "sharing; where a council's count is only known to lie within bounds, the pooled "
             "estimate takes the middle and a range shows the estimate with every such count "
             "at its lowest and at its highest."
@@ -200,12 +213,12 @@ def people(pack: Pack, exports: Sequence[CouncilExport]) -> None:
                         "cases",
                         "hand_picked",
                         "reviewers",
-                        "parent_views",
-                        "young_person_views",
                     )
                 },
-                "parent_responses": _range(r["parent_responses"]),
-                "partner_responses": _range(r["partner_responses"]),
+                "parent_views": _short(r["parent_views"], t),
+                "young_person_views": _short(r["young_person_views"], t),
+                "parent_responses": _short(r["parent_responses"], t),
+                "partner_responses": _short(r["partner_responses"], t),
             }
             for r in rows
         ],
@@ -223,8 +236,8 @@ def people(pack: Pack, exports: Sequence[CouncilExport]) -> None:
                 "cases": "count",
                 "hand_picked": "count",
                 "reviewers": "count",
-                "parent_views": "count",
-                "young_person_views": "count",
+                "parent_views": "text",
+                "young_person_views": "text",
                 "parent_responses": "text",
                 "partner_responses": "text",
             },
@@ -237,7 +250,8 @@ def people(pack: Pack, exports: Sequence[CouncilExport]) -> None:
                 "parent_responses": "Parent survey responses",
                 "partner_responses": "Partner survey responses",
             },
-            note="Blank cells were withheld by the council (a count from 1 to 4).",
+            note=f"Blank cells and ranges were withheld by the council (counts from 1 to {t - 1} "
+            "and the cells that would give them away).",
         )
     )
 
@@ -341,12 +355,18 @@ def surveys(pack: Pack, exports: Sequence[CouncilExport]) -> None:
     codes = {"likert": "statement", "service_awareness": "service", "partnership": "organisation"}
     tables = (
         ("likert", "agree or strongly agree", "Statements: share who agree or strongly agree"),
-        ("service_awareness", "can access the service",
-         "Services: share of partners who can access each service"),
-        ("service_awareness", "find it effective",
-         "Services: share of partners who can access it and find it effective"),
+        (
+            "service_awareness",
+            "can access the service",
+            "Services: share of partners who can access each service",
+        ),
+        (
+            "service_awareness",
+            "find it effective",
+            "Services: share of partners who can access it and find it effective",
+        ),
         ("partnership", "rated 4 or 5 of 5", "Partnership working: share rating 4 or 5 of 5"),
-    )  # fmt: skip
+    )
     for n, (survey, measure, title) in enumerate(tables):
         rows = [
             {
@@ -450,6 +470,15 @@ def grant(pack: Pack, exports: Sequence[CouncilExport]) -> None:
 def money_section(pack: Pack, exports: Sequence[CouncilExport]) -> None:
     s = pack.section("money", "The money picture across councils")
     rows = money.national(exports)
+    left = money.years_left_out(exports)
+    if left:
+        s.add(
+            Note(
+                f"Financial years only some councils forecast are left out of the totals: "
+                f"{', '.join(left)}.",
+                "info",
+            )
+        )
     if not rows:
         s.add(
             Note(
@@ -506,6 +535,9 @@ def money_section(pack: Pack, exports: Sequence[CouncilExport]) -> None:
             "mitigated_p10",
             "mitigated_p50",
             "mitigated_p90",
+            "net_benefit_p10",
+            "net_benefit_p50",
+            "net_benefit_p90",
         ]
         s.add(
             Table(
@@ -529,22 +561,41 @@ def money_section(pack: Pack, exports: Sequence[CouncilExport]) -> None:
 
 def free_text(pack: Pack, exports: Sequence[CouncilExport]) -> None:
     rows = [
-        {"council": e.council, "kind": "Grant initiative" if f["kind"] == "grant_initiative"
-         else "Workstream", "category": _plan_labels().get(f["category"], f["category"]),
-         "title": f["title"], "text": f["text"]}
-        for e in exports for f in e.tallies("free_text")
-    ]  # fmt: skip
+        {
+            "council": e.council,
+            "kind": "Grant initiative" if f["kind"] == "grant_initiative" else "Workstream",
+            "category": _plan_labels().get(f["category"], f["category"]),
+            "title": f["title"],
+            "text": f["text"],
+        }
+        for e in exports
+        for f in e.tallies("free_text")
+    ]
     if not rows:
         return
     who = len({r["council"] for r in rows})
     s = pack.section("words", "In councils' own words")
-    s.add(Text(f"{who} of {len(exports)} councils chose to share their programme's own text: "
-               "what each grant initiative buys and what each workstream aims to change. "
-               "Never case notes or survey comments."))  # fmt: skip
-    s.add(Table("free_text", "Grant initiatives and workstreams, as councils wrote them",
-                pl.DataFrame(rows), formats=dict.fromkeys(rows[0], "text"),
-                labels={"kind": "What", "category": "Category or lever", "title": "Name",
-                        "text": "In their words"}))  # fmt: skip
+    s.add(
+        Text(
+            f"{who} of {len(exports)} councils chose to share their programme's own text: "
+            "what each grant initiative buys and what each workstream aims to change. "
+            "Never case notes or survey comments."
+        )
+    )
+    s.add(
+        Table(
+            "free_text",
+            "Grant initiatives and workstreams, as councils wrote them",
+            pl.DataFrame(rows),
+            formats=dict.fromkeys(rows[0], "text"),
+            labels={
+                "kind": "What",
+                "category": "Category or lever",
+                "title": "Name",
+                "text": "In their words",
+            },
+        )
+    )
 
 
 def build(pack: Pack, exports: Sequence[CouncilExport]) -> Section:
