@@ -31,6 +31,8 @@ from dbv.report.charts_module2 import proportions_chart
 from dbv.report.model import Chart, Format, Note, Pack, Section, Table, Text
 
 LVL = f"{round(100 * LEVEL)}%"
+WORDS_IN_PRINT = 60  # more free-text entries than this: examples in print, all in Excel
+EXAMPLES = 3
 
 
 @cache
@@ -55,6 +57,17 @@ def _range(lo_hi: tuple[int, int]) -> str:
     return f"{lo:,}" if lo == hi else f"{lo:,} to {hi:,} (some counts withheld)"
 
 
+def _left_out(excluded: dict[str, str], names_up_to: int = 5) -> str:
+    """Councils not in a pooled share, by reason: named when few, counted when many."""
+    by: dict[str, list[str]] = {}
+    for council, why in excluded.items():
+        by.setdefault(why, []).append(council)
+    return "; ".join(
+        f"{why}: {', '.join(cs)}" if len(cs) <= names_up_to else f"{why}: {len(cs)} councils"
+        for why, cs in by.items()
+    )
+
+
 def _pooled_row(r: Result) -> dict[str, Any]:
     m = r.main
     return {
@@ -62,7 +75,7 @@ def _pooled_row(r: Result) -> dict[str, Any]:
         "naive": naive_text(m, r),
         "spread": spread_text(m),
         "with_withheld": range_text(r),
-        "left_out": "; ".join(f"{c}: {why}" for c, why in r.excluded.items()),
+        "left_out": _left_out(r.excluded),
     }
 
 
@@ -582,20 +595,37 @@ def free_text(pack: Pack, exports: Sequence[CouncilExport]) -> None:
             "Never case notes or survey comments."
         )
     )
+    labels = {
+        "kind": "What",
+        "category": "Category or lever",
+        "title": "Name",
+        "text": "In their words",
+    }
+    frame = pl.DataFrame(rows)
+    big = frame.height > WORDS_IN_PRINT
     s.add(
         Table(
             "free_text",
             "Grant initiatives and workstreams, as councils wrote them",
-            pl.DataFrame(rows),
+            frame,
             formats=dict.fromkeys(rows[0], "text"),
-            labels={
-                "kind": "What",
-                "category": "Category or lever",
-                "title": "Name",
-                "text": "In their words",
-            },
+            labels=labels,
+            web=not big,
         )
     )
+    if big:  # print a few per category; every one is in the Excel workbook
+        few = frame.group_by("kind", "category", maintain_order=True).head(EXAMPLES)
+        s.add(
+            Table(
+                "free_text_examples",
+                f"Examples: up to {EXAMPLES} per category (all "
+                f"{frame.height:,} are in the Excel workbook)",
+                few,
+                formats=dict.fromkeys(rows[0], "text"),
+                labels=labels,
+                excel=False,
+            )
+        )
 
 
 def build(pack: Pack, exports: Sequence[CouncilExport]) -> Section:
