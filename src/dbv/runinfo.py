@@ -58,3 +58,26 @@ def run_record(
         "package_version": __version__,
         "versions": versions(),
     }
+
+
+def output_dir(out: Path) -> Path:
+    """``out``, created if need be; a typed error naming it if it cannot be."""
+    from dbv.errors import DataFileError
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFileError(f"cannot create the output folder: {exc}", file=out,
+                            fix="choose a folder you can write to") from None  # fmt: skip
+    return out
+
+
+def write_json(path: Path, data: Any) -> Path:
+    """JSON (sorted keys, indented) through a temporary file, so a failed run never leaves half
+    a file."""
+    import json
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
+    tmp.replace(path)
+    return path

@@ -15,8 +15,8 @@ from typing import Any
 import polars as pl
 
 from dbv.baseline.build import Context, benchmarks_for
-from dbv.errors import DbvError
 from dbv.geography import LA
+from dbv.runinfo import output_dir
 
 
 def tables(result: dict[str, Any]) -> dict[str, pl.DataFrame]:
@@ -123,14 +123,7 @@ def write_outputs(
     from dbv import charts  # altair is slow to import: only when charts are written
 
     out = out.expanduser()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DbvError(
-            f"cannot create the output folder: {exc}",
-            file=out,
-            fix="choose a folder you can write to",
-        ) from None
+    output_dir(out)
     with tempfile.TemporaryDirectory(dir=out, prefix=".dbv-") as tmp:
         t = Path(tmp)
         for name, df in tables(result).items():

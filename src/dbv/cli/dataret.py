@@ -96,6 +96,7 @@ def derive_cmd(
     from dbv.dataret.reader import read_return
     from dbv.dataret.years import census_years
     from dbv.errors import DataFileError
+    from dbv.runinfo import output_dir
 
     with boundary():
         report = validate(source)
@@ -116,14 +117,7 @@ def derive_cmd(
         fun = funnel(ret)
         # calendar years after the last census are partial: not published
         published = publish_funnel(fun.filter(pl.col("year") < years[-1]))
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DataFileError(
-                f"cannot create the output folder: {exc}",
-                file=out,
-                fix="choose a folder you can write to",
-            ) from None
+        output_dir(out)
         snaps.write_csv(out / "snapshots.csv")
         trans.write_csv(out / "transitions.csv")
         published.write_csv(out / "funnel.csv")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,8 +19,8 @@ from dbv.cli.common import (
     err_console,
     progress_bar,
 )
-from dbv.errors import DataFileError, UsageError
-from dbv.runinfo import file_hashes, run_record
+from dbv.errors import UsageError
+from dbv.runinfo import file_hashes, output_dir, run_record, write_json
 
 LAArg = Annotated[str, typer.Option("--la", help="LA name, 3-digit code or E-code; or 'all'.")]
 
@@ -161,28 +160,10 @@ def _finance_table(fin: dict[str, Any], title: str) -> Table:
 
 def _write(out: Path, payload: Any, run: Any) -> None:
     """forecast.json and run.json, sorted keys (same inputs and seed: identical bytes)."""
-    _make_dir(out)
-    _dump(out / "forecast.json", payload)
-    _dump(out / "run.json", run)
+    output_dir(out)
+    write_json(out / "forecast.json", payload)
+    write_json(out / "run.json", run)
     err_console.print(f"Wrote forecast.json and run.json to {out}")
-
-
-def _make_dir(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataFileError(
-            f"cannot create the output folder: {exc}",
-            file=out,
-            fix="choose a folder you can write to",
-        ) from None
-
-
-def _dump(path: Path, obj: Any) -> None:
-    """Write JSON through a temporary file, so a failed run never leaves half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", "utf-8")
-    tmp.replace(path)
 
 
 def _bands_table(title: str, rows: list[dict[str, Any]]) -> Table:
@@ -344,10 +325,10 @@ def _report(
 ) -> None:
     if out is not None:
         config = {"la": la, "origins": years, "horizons": hs, "sims": sims, "mode": mode}
-        _make_dir(out)
+        output_dir(out)
         results.write_csv(out / "backtest_forecasts.csv")
         table.write_csv(out / "backtest_scores.csv")
-        _dump(out / "run.json", run_record(config, seed, data))
+        write_json(out / "run.json", run_record(config, seed, data))
     if as_json:
         emit_json(
             {

@@ -6,7 +6,6 @@ renamed, so a failed run leaves no half-written report.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +16,10 @@ from dbv.diagnose.inputs import Inputs, gather
 from dbv.diagnose.sections_m1 import module1
 from dbv.diagnose.sections_m2 import module2
 from dbv.diagnose.sections_m3 import grant, module3, setup
-from dbv.errors import DataFileError
 from dbv.finance.assumptions import FinanceAssumptions
 from dbv.report.model import Assumption, Pack
 from dbv.report.publish import mask_pack
-from dbv.runinfo import file_hashes, run_record
+from dbv.runinfo import file_hashes, output_dir, run_record, write_json
 
 STAGES = (
     "validate the data return", "derive January snapshots", "forecast caseload and finance",
@@ -172,11 +170,7 @@ def diagnose(cfg: DiagnoseConfig, out: Path, progress: Progress | None = None) -
         tell(stage, done[0], len(STAGES) + len(cfg.scenarios))
         done[0] += 1
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataFileError(f"cannot create the output folder: {exc}", file=out,
-                            fix="choose a folder you can write to") from None  # fmt: skip
+    output_dir(out)
     inp = gather(cfg, step)
     step("build the pack")
     pack = build_pack(inp)
@@ -198,16 +192,7 @@ def diagnose(cfg: DiagnoseConfig, out: Path, progress: Progress | None = None) -
 
         step("write report.pdf")
         files.append(write_pdf(pack, out / "report.pdf"))
-    export = insight_export(inp)
-    ex_path = out / "insight-export.json"
-    tmp_ex = ex_path.with_name(".insight-export.json.tmp")
-    tmp_ex.write_text(json.dumps(export, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
-    tmp_ex.replace(ex_path)
-    files.append(ex_path)
-    run_path = out / "run.json"
-    tmp = run_path.with_name(".run.json.tmp")
-    tmp.write_text(json.dumps(full_run, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
-    tmp.replace(run_path)
-    files.append(run_path)
+    files.append(write_json(out / "insight-export.json", insight_export(inp)))
+    files.append(write_json(out / "run.json", full_run))
     tell("done", len(STAGES), len(STAGES))
     return Diagnosis(out, pack, inp, files)

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dbv.errors import DataFileError
 from dbv.insight import sections
 from dbv.insight.read import CouncilExport, check_set
 from dbv.privacy import threshold
 from dbv.report.model import Assumption, Pack
 from dbv.report.publish import mask_pack
-from dbv.runinfo import run_record
+from dbv.runinfo import output_dir, run_record, write_json
 
 if TYPE_CHECKING:
     from dbv.insight.public import PublicOptions
@@ -129,13 +128,6 @@ def shown_run(run: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
-    tmp.replace(path)
-    return path
-
-
 def run_insight(
     exports: list[CouncilExport],
     out: Path,
@@ -151,14 +143,7 @@ def run_insight(
     ]
     tell = progress or (lambda stage, i, n: None)
     tell(stages[0], 0, len(stages))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataFileError(
-            f"cannot create the output folder: {exc}",
-            file=out,
-            fix="choose a folder you can write to",
-        ) from None
+    output_dir(out)
     step = [0]
 
     def sub(stage: str) -> None:
@@ -183,7 +168,7 @@ def run_insight(
             from dbv.report.pdf import write_pdf
 
             result.files.append(write_pdf(pack, out / "insight.pdf"))
-    result.files.append(_write_json(out / "run.json", full_run))
+    result.files.append(write_json(out / "run.json", full_run))
     tell("done", len(stages), len(stages))
     return result
 

@@ -8,7 +8,6 @@ every write goes through :mod:`dbv.web.planning.actions`.
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 from urllib.parse import urlparse
 
@@ -26,6 +25,7 @@ from dbv.module3.grant import by_category, by_year, check_grant, grant_summary
 from dbv.module3.load import plan_schema
 from dbv.module3.risks import heat_map, risk_matrix, score_risks
 from dbv.web.core.access import actor_of, org_view, organisation_of
+from dbv.web.core.downloads import attachment
 from dbv.web.core.exports import zip_bytes
 from dbv.web.planning import actions
 from dbv.web.planning.data import check_frames, frames, read_upload
@@ -374,7 +374,4 @@ def pack_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     path = pack_file(pack, kind)
     if path is None:
         raise Http404("No such file")
-    kind_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = HttpResponse(path.read_bytes(), content_type=kind_type)
-    response["Content-Disposition"] = f'attachment; filename="{path.name}"'
-    return response
+    return attachment(path)

@@ -9,8 +9,6 @@ packs built and their files, and the body's audit log.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dbv.errors import DataFileError, DbvError
 from dbv.web.core.access import actor_of, insight_view, org_view, organisation_of
+from dbv.web.core.downloads import attachment
 from dbv.web.core.models import AuditLog
 from dbv.web.planning.models import Pack
 from dbv.web.sharing import actions
@@ -143,10 +142,7 @@ def body_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     path = pack_file(pack, kind)
     if path is None:
         raise Http404("No such file")
-    kind_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = HttpResponse(path.read_bytes(), content_type=kind_type)
-    response["Content-Disposition"] = f'attachment; filename="{path.name}"'
-    return response
+    return attachment(path)
 
 
 @insight_view("insight.view")
