@@ -79,25 +79,45 @@ def boundary(as_json: bool = False) -> Iterator[None]:
         )
 
 
-@contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
-    if not enabled:
-        yield lambda stage, i, n: None
-        return
-    with Progress(
+def _progress() -> Progress:
+    """The one style of progress bar: stage text, bar, done/total, elapsed; on stderr."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
-    ) as bar:
+    )
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    if not enabled:
+        yield lambda stage, i, n: None
+        return
+    with _progress() as bar:
         tasks: dict[str, Any] = {}
 
         def update(stage: str, i: int, n: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=n)
             bar.update(tasks[stage], completed=i + 1, total=n)
+
+        yield update
+
+
+@contextmanager
+def stage_bar(enabled: bool, title: str) -> Iterator[Callable[[str, int, int], None]]:
+    """One bar for the whole run; its text says which stage is running."""
+    if not enabled:
+        yield lambda stage, i, n: None
+        return
+    with _progress() as bar:
+        task = bar.add_task(title, total=1)
+
+        def update(stage: str, i: int, n: int) -> None:
+            bar.update(task, description=f"{title}: {stage}", completed=i, total=n)
 
         yield update
 

@@ -201,8 +201,8 @@ def demo_cmd(
     (report.html, report.xlsx, report.pdf, run.json)."""
     from rich.table import Table
 
-    from dbv.cli.common import progress_bar
-    from dbv.cli.diagnose import report_done, stage_bar
+    from dbv.cli.common import progress_bar, stage_bar
+    from dbv.cli.diagnose import report_done
     from dbv.demo import demo_config, run_demo
     from dbv.diagnose.config import load_config
     from dbv.diagnose.pipeline import diagnose

@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from dbv.cli.common import app, boundary, console, err_console
-
-
-@contextmanager
-def stage_bar(enabled: bool, title: str) -> Iterator[Callable[[str, int, int], None]]:
-    """One bar for the whole run; its text says which stage is running."""
-    if not enabled:
-        yield lambda stage, i, n: None
-        return
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(title, total=1)
-
-        def update(stage: str, i: int, n: int) -> None:
-            bar.update(task, description=f"{title}: {stage}", completed=i, total=n)
-
-        yield update
+from dbv.cli.common import app, boundary, console, err_console, stage_bar
 
 
 @app.command("diagnose")

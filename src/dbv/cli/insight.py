@@ -43,7 +43,7 @@ def insight_cmd(
     """Pool councils' diagnostics (their insight-export.json files: counts only, no child's
     record) into insight.html, insight.xlsx, insight.pdf and run.json, with intervals that
     treat councils as clusters beside the naive ones."""
-    from dbv.cli.diagnose import stage_bar
+    from dbv.cli.common import stage_bar
     from dbv.errors import UsageError
     from dbv.insight.pipeline import run_insight, summary
     from dbv.insight.read import check_set, load_exports, read_export

@@ -8,9 +8,11 @@ coarse, and so are these claims.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from dbv.baseline.build import Context
 from dbv.errors import UsageError
@@ -50,9 +52,17 @@ def _shares(ctx: Context, code: str, prefix: str, year: int) -> tuple[int | None
     return None, {}
 
 
-def forecast_public(
-    ctx: Context, las: list[LA], origin: int, horizon: int, n_sims: int, seed: int
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Simulated:
+    """One fit of the engine at an origin and its simulated totals for every LA."""
+
+    panel: PublicPanel
+    alias: str
+    sims: NDArray[np.float64]  # (n, LAs, horizon)
+
+
+def simulate_public(ctx: Context, origin: int, horizon: int, n_sims: int, seed: int) -> Simulated:
+    """Fit :class:`LeadingIndicators` at ``origin`` and simulate every LA (checked inputs)."""
     if not 1 <= horizon <= 5:
         raise UsageError(f"horizon {horizon} is outside 1 to 5 years", fix="use --horizon 1 to 5")
     p = panel_for(ctx)
@@ -62,7 +72,22 @@ def forecast_public(
             fix=f"use an origin from {FIRST_ORIGIN} to {int(p.years[-1])}",
         )
     model = fit_at(LeadingIndicators(), p, origin, horizon)
-    sims = model.simulate(horizon, n_sims, seed)  # (n, LAs, h)
+    return Simulated(p, model.alias, model.simulate(horizon, n_sims, seed))
+
+
+def forecast_public(
+    ctx: Context,
+    las: list[LA],
+    origin: int,
+    horizon: int,
+    n_sims: int,
+    seed: int,
+    simulated: Simulated | None = None,
+) -> list[dict[str, Any]]:
+    """Each LA's forecast; ``simulated`` (from :func:`simulate_public` with the same
+    arguments) saves fitting again when the caller needs the draws too."""
+    run = simulated or simulate_public(ctx, origin, horizon, n_sims, seed)
+    p, sims = run.panel, run.sims  # sims: (n, LAs, h)
     out = []
     for la in las:
         if la.code not in p.codes or not np.isfinite(sims[0, p.row(la.code), 0]):
@@ -101,7 +126,7 @@ def forecast_public(
                 "origin": origin,
                 "horizon": horizon,
                 "mode": MODE,
-                "method": model.alias,
+                "method": run.alias,
                 "total": _bands(total, origin + 1),
                 "by_setting": {
                     g: _bands(total * sh, origin + 1) for g, sh in sorted(setting.items())

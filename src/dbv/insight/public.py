@@ -1,9 +1,9 @@
 """`dbv insight --public`: every English LA's caseload forecast and its position against its
 DfE statistical neighbours, from the published statistics alone (public-aggregate mode).
 
-One fit of the public engine (:func:`dbv.forecast.public.forecast_public`) forecasts every
-current LA; the same model, origin, simulations and seed are simulated once more here so that
-the England total is summed inside each simulation (the engine's national shock is shared by
+One fit of the public engine (:func:`dbv.forecast.public.simulate_public`) forecasts every
+current LA; its draws are kept here too (and handed to ``forecast_public``) so that the
+England total is summed inside each simulation (the engine's national shock is shared by
 every LA in a draw, so adding the LAs' percentiles would overstate the band), and so that each
 LA's difference from its neighbours has an interval of its own.
 
@@ -28,9 +28,7 @@ from dbv.baseline.benchmarks import newest_neighbours
 from dbv.baseline.build import Context
 from dbv.baseline.panel import NATIONAL_CODE
 from dbv.errors import UsageError
-from dbv.forecast.backtest import fit_at
-from dbv.forecast.models.indicators import FIRST_ORIGIN, LeadingIndicators
-from dbv.forecast.public import MODE, forecast_public, panel_for
+from dbv.forecast.public import MODE, forecast_public, simulate_public
 from dbv.geography import LA
 from dbv.report.model import Assumption, Note, Pack, Section, Table, Text
 
@@ -130,26 +128,17 @@ def compute(
     say = progress or (lambda _stage: None)
     origin = opts.origin or ctx.geo.latest_year
     h = opts.horizon
-    if not 1 <= h <= 5:
-        raise UsageError(f"horizon {h} is outside 1 to 5 years", fix="use a horizon of 1 to 5")
     if opts.sims < 20:
         raise UsageError(f"{opts.sims} simulations are too few for an interval", fix="sims 200")
-    p = panel_for(ctx)
-    if not FIRST_ORIGIN <= origin <= int(p.years[-1]):
-        raise UsageError(
-            f"origin {origin} is outside the years the engine can forecast from",
-            fix=f"use an origin from {FIRST_ORIGIN} to {int(p.years[-1])}",
-        )
     say(f"forecasting every LA ({opts.sims:,} simulations)")
-    # the very draws forecast_public makes (same model, origin, horizon, n and seed)
-    model = fit_at(LeadingIndicators(), p, origin, h)
-    sims = model.simulate(h, opts.sims, opts.seed)  # (n, LAs, h)
+    run = simulate_public(ctx, origin, h, opts.sims, opts.seed)  # one fit, used twice below
+    p, sims = run.panel, run.sims  # (n, LAs, h)
     las: list[LA] = []
     excluded: list[LA] = []
     for la in ctx.geo.current():
         ok = la.code in p.codes and bool(np.isfinite(sims[0, p.row(la.code), 0]))
         (las if ok else excluded).append(la)
-    records = forecast_public(ctx, las, origin, h, opts.sims, opts.seed)
+    records = forecast_public(ctx, las, origin, h, opts.sims, opts.seed, run)
     actual = _caseload_at(ctx, origin)
     start = np.array(
         [actual.get(la.code, float(p.data["S"][p.row(la.code), p.col(origin)])) for la in las]
@@ -169,7 +158,7 @@ def compute(
         horizon=h,
         sims=opts.sims,
         seed=opts.seed,
-        method=records[0]["method"] if records else model.alias,
+        method=run.alias,
         frame=frame,
         england=england,
         england_published=published,
